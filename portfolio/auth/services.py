@@ -1,0 +1,52 @@
+"""Account rules, independent of forms and requests."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from portfolio.extensions import db
+from portfolio.models import User
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; `field` names the form field it concerns."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalise_email(email: str) -> str:
+    """Return the email trimmed and lower-cased, as it is stored."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the user with this email, ignoring case."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(email: str, display_name: str, password: str) -> User:
+    """Create an account; refuse an email that is already registered."""
+    if find_user_by_email(email) is not None:
+        raise AccountError("email", "An account with this email already exists. Log in instead.")
+    user = User(email=normalise_email(email), display_name=display_name.strip())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user if the email and password match, else None."""
+    user = find_user_by_email(email)
+    if user is None or not user.check_password(password):
+        return None
+    return user
+
+
+def delete_account(user: User) -> None:
+    """Delete the user and, through cascading foreign keys, everything they own."""
+    db.session.execute(delete(User).where(User.id == user.id))
+    db.session.commit()

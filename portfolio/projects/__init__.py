@@ -1,0 +1,1 @@
+"""Projects: list, show, create, edit and delete the user's portfolio projects."""

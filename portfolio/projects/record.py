@@ -1,0 +1,64 @@
+"""The plain shape of a project that the pure domain modules work on.
+
+Readiness scoring, exports and imports take and return these records, never ORM
+objects, so they can be tested without Flask or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+#: The kinds of project, from least to most weight as evidence of readiness.
+KINDS: tuple[str, ...] = ("personal", "volunteer", "internship", "paid")
+
+KIND_LABELS: dict[str, str] = {
+    "personal": "Personal project",
+    "volunteer": "Volunteer project",
+    "internship": "Internship",
+    "paid": "Paid work",
+}
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    """One portfolio project as plain data."""
+
+    title: str
+    kind: str
+    organisation: str = ""
+    role: str = ""
+    start: date | None = None  # always the first day of a month
+    end: date | None = None  # None while ongoing or unknown
+    ongoing: bool = False
+    summary: str = ""
+    description: str = ""  # Markdown source
+    highlights: tuple[str, ...] = ()
+    live_url: str = ""
+    source_url: str = ""
+    technologies: tuple[str, ...] = ()  # canonical catalogue names, or the user's own
+    public: bool = False
+    featured: bool = False
+    id: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ProfileLink:
+    """A link to the owner's profile elsewhere (GitHub, LinkedIn...)."""
+
+    network: str
+    url: str
+    username: str = ""
+
+
+@dataclass(frozen=True)
+class PortfolioOwner:
+    """What the owner chose to show about themselves; empty strings are hidden."""
+
+    name: str
+    headline: str = ""
+    bio: str = ""
+    location: str = ""
+    email: str = ""
+    website: str = ""
+    links: tuple[ProfileLink, ...] = ()

@@ -1,0 +1,143 @@
+"""Project views: thin wrappers around the project services."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portfolio.projects import services
+from portfolio.projects.forms import ConfirmForm, ProjectForm, split_lines
+from portfolio.projects.record import KIND_LABELS, KINDS, ProjectRecord
+from portfolio.technologies.catalogue import get_catalogue
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every project page needs a login."""
+
+
+def _own_project_or_404(project_id: int):
+    project = services.get_user_project(current_user, project_id)
+    if project is None:
+        abort(404)
+    return project
+
+
+def _record_from_form(form: ProjectForm) -> ProjectRecord:
+    return ProjectRecord(
+        title=form.title.data or "",
+        kind=form.kind.data,
+        organisation=form.organisation.data or "",
+        role=form.role.data or "",
+        start=form.start.data,
+        end=form.end.data,
+        ongoing=bool(form.ongoing.data),
+        summary=form.summary.data or "",
+        description=form.description.data or "",
+        highlights=tuple(split_lines(form.highlights.data)),
+        live_url=form.live_url.data or "",
+        source_url=form.source_url.data or "",
+        technologies=tuple((form.technologies.data or "").replace(";", ",").split(",")),
+        public=bool(form.public.data),
+        featured=bool(form.featured.data),
+    )
+
+
+@bp.route("/")
+def index():
+    """List the user's projects, filtered by kind and technology, newest first."""
+    kind = request.args.get("kind") or None
+    if kind not in KINDS:
+        kind = None
+    technology = (request.args.get("technology") or "").strip() or None
+    if technology:
+        tag = get_catalogue().normalise(technology)
+        technology = tag.name if tag else None
+    page = request.args.get("page", 1, type=int) or 1
+    page = max(page, 1)
+    per_page = current_app.config["PROJECTS_PER_PAGE"]
+    filters = services.ProjectFilter(kind=kind, technology=technology)
+    projects = services.list_projects(
+        current_user, filters, limit=per_page, offset=(page - 1) * per_page
+    )
+    total = services.count_projects(current_user, filters)
+    return render_template(
+        "projects/index.html",
+        projects=projects,
+        counts=services.counts_by_kind(current_user),
+        kind=kind,
+        technology=technology,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        total=total,
+        kind_labels=KIND_LABELS,
+        catalogue_names=_catalogue_names(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Add a project."""
+    form = ProjectForm()
+    if form.validate_on_submit():
+        project = services.create_project(current_user, _record_from_form(form))
+        flash(f"Project “{project.title}” added.", "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return _render_form(form, project=None)
+
+
+@bp.route("/<int:project_id>")
+def detail(project_id: int):
+    """Show one project."""
+    project = _own_project_or_404(project_id)
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        kind_labels=KIND_LABELS,
+        catalogue_names=_catalogue_names(),
+    )
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+def edit(project_id: int):
+    """Edit a project."""
+    project = _own_project_or_404(project_id)
+    form = ProjectForm(obj=project if request.method == "GET" else None)
+    if request.method == "GET":
+        form.highlights.data = "\n".join(project.highlights or [])
+        form.technologies.data = ", ".join(project.technology_names)
+    if form.validate_on_submit():
+        services.update_project(current_user, project, _record_from_form(form))
+        flash(f"Project “{project.title}” saved.", "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return _render_form(form, project=project)
+
+
+@bp.route("/<int:project_id>/delete", methods=["GET", "POST"])
+def delete(project_id: int):
+    """Confirm, then delete a project."""
+    project = _own_project_or_404(project_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title = project.title
+        services.delete_project(current_user, project)
+        flash(f"Project “{title}” deleted.", "info")
+        return redirect(url_for("projects.index"))
+    return render_template("projects/delete.html", project=project, form=form)
+
+
+def _render_form(form: ProjectForm, project):
+    status = 422 if form.errors else 200
+    return (
+        render_template(
+            "projects/form.html", form=form, project=project, catalogue_names=_catalogue_names()
+        ),
+        status,
+    )
+
+
+def _catalogue_names() -> list[str]:
+    return [t.name for t in get_catalogue()]

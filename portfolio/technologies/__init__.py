@@ -1,0 +1,1 @@
+"""Technologies: the catalogue, the user's technologies, suggestions as you type."""

@@ -1,0 +1,279 @@
+"""The technology catalogue and the tag normaliser.
+
+The catalogue is a shipped JSON list of technologies back-end job adverts name,
+each with a canonical display name, a category and aliases. It turns what a
+user types ("postgres", "node js", "C sharp") into one canonical name, so the
+same technology is never counted twice, and it feeds the type-ahead.
+
+Plain Python: no Flask, no SQLAlchemy.
+
+Matching rules, shared with :mod:`portfolio.technologies.extract`:
+
+* A *key* is the text trimmed, with runs of whitespace collapsed to one space,
+  casefolded. Names and aliases must be unique by key across the catalogue.
+* A *loose key* also drops spaces, hyphens and underscores, so "Ruby-on-Rails",
+  "ruby on rails" and "RubyOnRails" meet. Loose keys must be unique too, which is
+  what lets a lookup fall back to them without ever having to choose.
+* Punctuation that is part of a name is never dropped: "C#", "C++", ".NET" and
+  "Node.js" are matched as written, so "C" never finds C# and "Java" never finds
+  JavaScript.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CATEGORIES: tuple[str, ...] = ("language", "framework", "database", "platform", "practice")
+
+CATEGORY_LABELS: dict[str, str] = {
+    "language": "Languages",
+    "framework": "Frameworks and libraries",
+    "database": "Databases",
+    "platform": "Platforms and tools",
+    "practice": "Practices",
+}
+
+#: The longest tag kept for a technology the catalogue does not know.
+MAX_TAG_LENGTH = 60
+
+CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
+
+_WHITESPACE = re.compile(r"\s+")
+_LOOSE_DROP = re.compile(r"[\s_-]+")
+# What separates tags in one typed string. Commas are what people type; newlines
+# and semicolons come from pasting lists out of CVs and adverts.
+_TAG_SEPARATORS = re.compile(r"[,;\r\n]+")
+# Wrapping and sentence punctuation a pasted word tends to carry: "(Java)",
+# "Python.", "Redis!". "#", "+" and a leading "." are left alone because they
+# belong to names (C#, C++, .NET).
+_LEADING_NOISE = "\"'`([{<"
+_TRAILING_NOISE = "\"'`)]}>.,;:!?"
+
+
+def _collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def key(text: str) -> str:
+    """Return the case- and whitespace-insensitive form names are compared by."""
+    return _collapse(text).casefold()
+
+
+def loose_key(text: str) -> str:
+    """Return the key with spaces, hyphens and underscores dropped as well."""
+    return _LOOSE_DROP.sub("", text).casefold()
+
+
+@dataclass(frozen=True)
+class Technology:
+    """One catalogued technology: canonical name, category and aliases."""
+
+    name: str
+    category: str
+    aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Accept any iterable of aliases but store a tuple, so the dataclass stays
+        # hashable and nobody can change a shared catalogue entry in place.
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Return the name followed by the aliases."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A normalised tag: a canonical name, or the user's own text if unknown."""
+
+    name: str
+    technology: Technology | None = None
+
+    @property
+    def catalogued(self) -> bool:
+        """Return whether the tag is a catalogue technology."""
+        return self.technology is not None
+
+
+class Catalogue:
+    """A validated set of technologies with lookup, normalising and search."""
+
+    def __init__(self, technologies: Iterable[Technology]) -> None:
+        self._technologies: tuple[Technology, ...] = tuple(technologies)
+        self._by_name: dict[str, Technology] = {}
+        self._by_key: dict[str, Technology] = {}
+        self._by_loose: dict[str, Technology] = {}
+        owner_term: dict[str, str] = {}  # loose key -> the term that claimed it
+        for tech in self._technologies:
+            if not isinstance(tech, Technology):
+                raise TypeError(f"expected a Technology, got {tech!r}")
+            if not tech.name or tech.name != _collapse(tech.name):
+                raise ValueError(f"technology name {tech.name!r} is empty or badly spaced")
+            if tech.category not in CATEGORIES:
+                raise ValueError(
+                    f"{tech.name!r} has unknown category {tech.category!r}; "
+                    f"use one of {', '.join(CATEGORIES)}"
+                )
+            if tech.name in self._by_name:
+                raise ValueError(f"{tech.name!r} is listed twice")
+            self._by_name[tech.name] = tech
+            for term in tech.terms:
+                loose = loose_key(term)
+                if not loose:
+                    raise ValueError(f"{tech.name!r} has an empty alias {term!r}")
+                other = self._by_loose.get(loose)
+                if other is not None and other is not tech:
+                    raise ValueError(
+                        f"{term!r} of {tech.name!r} clashes with "
+                        f"{owner_term[loose]!r} of {other.name!r}"
+                    )
+                self._by_loose[loose] = tech
+                owner_term.setdefault(loose, term)
+                self._by_key[key(term)] = tech
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Catalogue:
+        """Load and validate a catalogue from a JSON list of entries."""
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if not isinstance(data, list):
+            raise ValueError(f"{path}: expected a JSON list of technologies")
+        return cls(_entry(item, f"{path}[{index}]") for index, item in enumerate(data))
+
+    def lookup(self, raw: str) -> Technology | None:
+        """Return the technology a name or alias means, or None if unknown."""
+        text = _collapse(raw)
+        candidates = [text]
+        stripped = _strip_noise(text)
+        if stripped and stripped != text:
+            candidates.append(stripped)
+        for candidate in candidates:
+            found = self._by_key.get(candidate.casefold())
+            if found is None:
+                found = self._by_loose.get(loose_key(candidate))
+            if found is not None:
+                return found
+        return None
+
+    def normalise(self, raw: str) -> Tag | None:
+        """Return the canonical tag for raw text, keeping unknown text as typed."""
+        text = _collapse(raw)
+        # A "tag" with no letter or digit at all ("-", "...") is stray punctuation
+        # from splitting a list, not something the user meant to keep.
+        if not any(char.isalnum() for char in text):
+            return None
+        found = self.lookup(text)
+        if found is not None:
+            return Tag(found.name, found)
+        return Tag(text[:MAX_TAG_LENGTH].rstrip(), None)
+
+    def normalise_tags(self, raw: str | Iterable[str]) -> list[Tag]:
+        """Return the distinct tags in raw, in order of first appearance."""
+        items = [raw] if isinstance(raw, str) else list(raw)
+        tags: list[Tag] = []
+        seen: set[str] = set()
+        for item in items:
+            for part in _TAG_SEPARATORS.split(item):
+                tag = self.normalise(part)
+                if tag is None:
+                    continue
+                # Compare after normalising, so "postgres, PostgreSQL" is one tag.
+                seen_key = tag.name.casefold()
+                if seen_key not in seen:
+                    seen.add(seen_key)
+                    tags.append(tag)
+        return tags
+
+    def search(self, query: str, limit: int = 10) -> list[Technology]:
+        """Return technologies for a type-ahead: prefix matches, then substrings."""
+        wanted = key(query)
+        if not wanted or limit <= 0:
+            return []
+        wanted_loose = loose_key(wanted)
+        ranked: list[tuple[int, str, Technology]] = []
+        for tech in self._technologies:
+            rank = min(
+                _search_rank(term, wanted, wanted_loose, alias=index > 0)
+                for index, term in enumerate(tech.terms)
+            )
+            if rank < _NO_MATCH:
+                ranked.append((rank, tech.name.casefold(), tech))
+        ranked.sort(key=lambda item: item[:2])
+        return [tech for _, _, tech in ranked[:limit]]
+
+    def category_of(self, name: str) -> str | None:
+        """Return the category of a name or alias, or None if unknown."""
+        found = self._by_name.get(name) or self.lookup(name)
+        return found.category if found is not None else None
+
+    def get(self, name: str) -> Technology | None:
+        """Return the technology with exactly this canonical name, or None."""
+        return self._by_name.get(name)
+
+    def __iter__(self) -> Iterator[Technology]:
+        return iter(self._technologies)
+
+    def __len__(self) -> int:
+        return len(self._technologies)
+
+    def __contains__(self, name: object) -> bool:
+        # Exact canonical names only: callers validating stored data (role
+        # profiles) use this to insist on "PostgreSQL", then offer lookup() as the
+        # "did you mean" hint for "postgres".
+        if isinstance(name, Technology):
+            return self._by_name.get(name.name) == name
+        return isinstance(name, str) and name in self._by_name
+
+    def __repr__(self) -> str:
+        return f"<Catalogue of {len(self)} technologies>"
+
+
+# Search ranks, best first: exact name, exact alias, name prefix, alias prefix,
+# name substring, alias substring. Names beat aliases so "post" offers
+# PostgreSQL because of its name, not because of "postgres".
+_NO_MATCH = 6
+
+
+def _search_rank(term: str, wanted: str, wanted_loose: str, *, alias: bool) -> int:
+    term_key = key(term)
+    term_loose = loose_key(term)
+    offset = 1 if alias else 0
+    if term_key == wanted or (wanted_loose and term_loose == wanted_loose):
+        return 0 + offset
+    if term_key.startswith(wanted) or (wanted_loose and term_loose.startswith(wanted_loose)):
+        return 2 + offset
+    if wanted in term_key or (wanted_loose and wanted_loose in term_loose):
+        return 4 + offset
+    return _NO_MATCH
+
+
+def _strip_noise(text: str) -> str:
+    return text.lstrip(_LEADING_NOISE).rstrip(_TRAILING_NOISE).strip()
+
+
+def _entry(item: Any, where: str) -> Technology:
+    if not isinstance(item, dict):
+        raise ValueError(f"{where}: expected an object")
+    unknown = set(item) - {"name", "category", "aliases"}
+    if unknown:
+        raise ValueError(f"{where}: unknown fields {', '.join(sorted(unknown))}")
+    name, category, aliases = item.get("name"), item.get("category"), item.get("aliases", [])
+    if not isinstance(name, str) or not isinstance(category, str):
+        raise ValueError(f"{where}: name and category must be strings")
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise ValueError(f"{where}: aliases must be a list of strings")
+    return Technology(name=name, category=category, aliases=tuple(aliases))
+
+
+@functools.cache
+def get_catalogue() -> Catalogue:
+    """Return the shipped catalogue, loaded once per process."""
+    return Catalogue.from_file(CATALOGUE_PATH)

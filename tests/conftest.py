@@ -1,0 +1,201 @@
+"""Shared fixtures: the app on SQLite and on a throwaway PostgreSQL, clients, helpers.
+
+Every test that asks for `app` (directly or through `client`) runs twice: once on SQLite
+and once on a PostgreSQL 15 cluster that this test session starts itself. Without
+`initdb`/`pg_ctl` the PostgreSQL half is skipped with the reason printed, except under
+CI=true, where it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from portfolio import create_app
+from portfolio.extensions import db
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                     r'name="csrf_token" value="([^"]+)"')  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root, and CI runs as root.
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+@pytest.fixture(scope="session")
+def postgresql_url() -> Iterator[str]:
+    """Start a throwaway PostgreSQL cluster for the session and return its URL."""
+    missing = [tool for tool in ("initdb", "pg_ctl") if shutil.which(tool) is None]
+    if missing:
+        reason = f"PostgreSQL tools not on PATH: {', '.join(missing)}"
+        if IN_CI:
+            pytest.fail(f"{reason} (required under CI=true)")
+        pytest.skip(reason)
+    base = Path(tempfile.mkdtemp(prefix="portfolio-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    data, log, port = base / "data", base / "log", _free_port()
+    subprocess.run(
+        _as_postgres(["initdb", "-D", str(data), "-U", "postgres", "-A", "trust",
+                      "--no-sync", "-E", "UTF8", "--locale=C"]),
+        check=True, capture_output=True,
+    )  # fmt: skip
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        _as_postgres(["pg_ctl", "-D", str(data), "-w", "-l", str(log), "-o", options, "start"]),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            _as_postgres(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"]),
+            check=False, capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    """Return the URL of a SQLite file for the session."""
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite'}"
+
+
+_migrated: set[str] = set()
+
+
+def _migrate(url: str, instance: Path) -> None:
+    """Bring the database to the latest migration once per session (tests the migrations)."""
+    if url in _migrated:
+        return
+    from flask_migrate import upgrade
+
+    app = create_app(_test_config(url, instance))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    _migrated.add(url)
+
+
+def _test_config(url: str, _instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+    }
+
+
+def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    tables = list(reversed(db.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if url.startswith("postgresql"):
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    """Yield each database in turn, migrated and empty."""
+    url = request.getfixturevalue(f"{request.param}_url")
+    _migrate(url, tmp_path_factory.getbasetemp())
+    _empty_tables(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path) -> Iterator[Flask]:
+    """Return the app bound to an empty, migrated database."""
+    app = create_app(_test_config(database_url, tmp_path))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+def csrf_from(html: str) -> str:
+    """Return the CSRF token in a rendered page."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
+
+
+class Browserless:
+    """Act as a person would with the test client: fetch the form, post it with its token."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def token(self, path: str = "/auth/login") -> str:
+        return csrf_from(self.client.get(path).get_data(as_text=True))
+
+    def post(self, path: str, data: dict | None = None, *, form_path: str | None = None,
+             **kwargs):  # fmt: skip
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.token(form_path or path))
+        return self.client.post(path, data=payload, **kwargs)
+
+    def register(self, email="ada@example.com", name="Ada", password="correct horse battery"):
+        return self.post("/auth/register", {
+            "email": email, "display_name": name, "password": password, "confirm": password,
+        })  # fmt: skip
+
+    def login(self, email="ada@example.com", password="correct horse battery"):
+        return self.post("/auth/login", {"email": email, "password": password})
+
+    def logout(self):
+        return self.post("/auth/logout", form_path="/dashboard")
+
+    def add_project(self, **fields):
+        data = {"title": "Booking API", "kind": "personal", "start": "2025-01"}
+        data.update(fields)
+        return self.post("/projects/new", data)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Browserless:
+    return Browserless(client)
+
+
+@pytest.fixture
+def user(auth: Browserless) -> Browserless:
+    """A registered, logged-in user (Ada)."""
+    response = auth.register()
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return auth

@@ -1,0 +1,169 @@
+"""Accounts: register, log in and out, change password, delete, and the login wall."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portfolio.extensions import db
+from portfolio.models import Project, ProjectTechnology, User
+
+
+def test_register_logs_in_and_lands_on_dashboard(auth, client):
+    response = auth.register()
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/dashboard")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Hello, Ada" in page
+    assert "No projects yet: add your first" in page
+
+
+def test_password_is_stored_hashed(app, auth):
+    auth.register(password="correct horse battery")
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert user.password_hash != "correct horse battery"
+        assert user.check_password("correct horse battery")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "", "Enter your email address."),
+        ("email", "not-an-email", "Enter a valid email address"),
+        ("display_name", "", "Enter the name to show on your portfolio."),
+        ("password", "short", "Use at least 10 characters."),
+        ("confirm", "something else entirely", "Passwords differ."),
+    ],
+)
+def test_register_validation_messages(auth, field, value, message):
+    data = {
+        "email": "ada@example.com",
+        "display_name": "Ada",
+        "password": "correct horse battery",
+        "confirm": "correct horse battery",
+    }
+    data[field] = value
+    response = auth.post("/auth/register", data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_duplicate_email_refused_ignoring_case(auth, app):
+    auth.register(email="Ada@Example.com")
+    auth.logout()
+    response = auth.register(email="ada@EXAMPLE.com ")
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_login_with_any_email_case(auth):
+    auth.register(email="ada@example.com")
+    auth.logout()
+    response = auth.login(email="ADA@example.com")
+    assert response.status_code == 302
+
+
+def test_wrong_password_is_refused(auth):
+    auth.register()
+    auth.logout()
+    response = auth.login(password="wrong password!!")
+    assert response.status_code == 422
+    assert "Email or password is wrong." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/projects/", "/projects/"),
+        ("https://evil.example/", "/dashboard"),
+        ("//evil.example/", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+    ],
+)
+def test_next_redirect_refuses_other_hosts(auth, client, next_url, expected):
+    auth.register()
+    auth.logout()
+    token = auth.token()
+    response = client.post(
+        "/auth/login",
+        query_string={"next": next_url},
+        data={"email": "ada@example.com", "password": "correct horse battery",
+              "csrf_token": token},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
+@pytest.mark.parametrize(
+    "path", ["/dashboard", "/projects/", "/projects/new", "/technologies/", "/auth/account"]
+)
+def test_pages_need_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_logout_is_post_only(user, client):
+    assert client.get("/auth/logout").status_code == 405
+    assert user.logout().status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_change_password(user, client):
+    response = user.post(
+        "/auth/account",
+        {"current": "correct horse battery", "password": "a new long password",
+         "confirm": "a new long password"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    user.logout()
+    assert user.login(password="correct horse battery").status_code == 422
+    assert user.login(password="a new long password").status_code == 302
+
+
+def test_change_password_needs_current_password(user):
+    response = user.post(
+        "/auth/account",
+        {"current": "not my password", "password": "a new long password",
+         "confirm": "a new long password"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "That is not your current password." in response.get_data(as_text=True)
+
+
+def test_delete_account_needs_confirmation(user, app):
+    response = user.post("/auth/delete", {"password": "correct horse battery"})
+    assert response.status_code == 422
+    assert "Tick the box to confirm." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_delete_account_removes_every_row(user, app, client):
+    user.add_project(technologies="Python, postgres")
+    user.add_project(title="Second", technologies="PHP")
+    response = user.post("/auth/delete", {"password": "correct horse battery", "confirm": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        for model in (User, Project, ProjectTechnology):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_post_without_csrf_token_is_400(client):
+    response = client.post(
+        "/auth/register",
+        data={"email": "a@example.com", "display_name": "A", "password": "x" * 12,
+              "confirm": "x" * 12},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+
+
+def test_too_large_request_is_413(client):
+    response = client.post("/auth/login", data={"email": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
