@@ -11,6 +11,8 @@ from sqlalchemy.engine import Engine
 
 from portfolio import config
 from portfolio.extensions import csrf, db, login_manager, migrate
+from portfolio.security import register_security, require_secret_key_from_environment
+from portfolio.throttle import register_throttle
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -40,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     if not app.config.get("SECRET_KEY"):
+        require_secret_key_from_environment()
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.instance_path)
@@ -51,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    register_security(app)
+    register_throttle(app)
 
     from portfolio import models  # noqa: F401  (registers the tables)
     from portfolio.auth.views import bp as auth_bp
@@ -58,6 +63,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portfolio.errors import register_error_handlers
     from portfolio.main import bp as main_bp
     from portfolio.projects.views import bp as projects_bp
+    from portfolio.readiness.service import init_profiles
+    from portfolio.readiness.views import bp as readiness_bp
     from portfolio.technologies.views import bp as technologies_bp
     from portfolio.templating import register_template_helpers
 
@@ -65,6 +72,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(technologies_bp)
+    app.register_blueprint(readiness_bp)
+    init_profiles(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)

@@ -6,10 +6,12 @@ import click
 from flask import Flask
 
 from portfolio import demo
+from portfolio.backup import register_backup_commands
 
 
 def register_cli(app: Flask) -> None:
     """Add the project's commands to the `flask` command."""
+    register_backup_commands(app)
 
     @app.cli.command("demo")
     @click.option("--email", default=demo.DEMO_EMAIL, show_default=True)

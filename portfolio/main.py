@@ -1,11 +1,17 @@
-"""Home: the dashboard a logged-in user lands on."""
+"""Home: the dashboard a logged-in user lands on, and the health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from datetime import date
 
-from portfolio.projects import services
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from portfolio.extensions import db
+from portfolio.projects.record import KINDS
+from portfolio.readiness import service
+from portfolio.readiness.charts import coverage_chart, history_chart
 
 bp = Blueprint("main", __name__)
 
@@ -21,17 +27,31 @@ def index():
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    """Show the user's portfolio at a glance."""
-    counts = services.counts_by_kind(current_user)
-    return render_template("main/dashboard.html", counts=counts, total=sum(counts.values()))
+    """Show the readiness score, its history, coverage and next steps."""
+    data = service.dashboard_data(current_user, date.today())
+    counts = dict.fromkeys(KINDS, 0)
+    for project in data.projects:
+        counts[project.kind] += 1
+    return render_template(
+        "main/dashboard.html",
+        data=data,
+        counts=counts,
+        total=len(data.projects),
+        parts=list(zip(data.readiness.parts, data.readiness.display_parts(), strict=True)),
+        history_svg=history_chart(data.history),
+        coverage_svg=coverage_chart(data.readiness),
+    )
 
 
 @bp.route("/healthz")
 def healthz():
-    """Answer 200 when the app and its database respond."""
-    from sqlalchemy import text
+    """Answer 200 when the app and its database respond, 503 (JSON) when the database fails."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    from portfolio.extensions import db
-
-    db.session.execute(text("SELECT 1"))
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Health check failed: the database does not answer")
+        return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok"}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from portfolio import throttle
+from portfolio.auth.data_export import export_account
 from portfolio.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
 from portfolio.auth.services import AccountError, authenticate, delete_account, register_user
 from portfolio.extensions import db, login_manager
@@ -45,6 +47,9 @@ def register():
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
+        if wait := throttle.registration_retry_after():
+            return _throttled("auth/register.html", form, form.email, wait)
+        throttle.record_registration_attempt()
         try:
             user = register_user(form.email.data, form.display_name.data, form.password.data)
         except AccountError as error:
@@ -63,13 +68,24 @@ def login():
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
+        if wait := throttle.login_retry_after(form.email.data):
+            return _throttled("auth/login.html", form, form.password, wait)
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.record_login_failure(form.email.data)
             form.password.errors.append("Email or password is wrong.")
         else:
+            throttle.record_login_success(form.email.data)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.dashboard"))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+def _throttled(template: str, form, field, wait: int):
+    """Render the form with the throttle message, as 429 with Retry-After."""
+    field.errors.append(throttle.too_many_message(wait))
+    response = render_template(template, form=form)
+    return response, 429, {"Retry-After": str(wait)}
 
 
 @bp.route("/logout", methods=["POST"])
@@ -111,3 +127,13 @@ def delete():
             flash("Your account and everything in it are deleted.", "info")
             return redirect(url_for("auth.register"))
     return render_template("auth/delete.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/export.json")
+@login_required
+def export_data():
+    """Download everything the user owns as JSON (data portability)."""
+    response = jsonify(export_account(current_user))
+    response.headers["Content-Disposition"] = 'attachment; filename="portfolio-account.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

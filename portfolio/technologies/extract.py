@@ -20,26 +20,31 @@ Plain Python: no Flask, no SQLAlchemy. The rules, in the order they apply:
    ``PROSE_WORDS``) match only with a capital first letter, so "react to
    incidents" and "each node" are not hits. Everything else ignores case.
 4. **Ordinary words need a technology context.** "C", "R", "Go" and "Julia"
-   always, and the ``PROSE_WORDS`` when they open a sentence or line ("Express
-   your interest", "Go to our site"), count only when one of these holds:
+   always (``NEEDS_CONTEXT``), and the ``SENTENCE_WORDS`` (the prose words that
+   can open an English sentence: Express, React, Spring, Swift, ...) when they
+   open a sentence, a list item or a line after a heading ("Express your
+   interest", "Spring is busy"), count only when one of these holds. (A line
+   that follows a long line without closing punctuation is taken to continue a
+   hard-wrapped sentence, so its first word opens nothing.)
 
    * they sit in a list with another accepted mention, separated only by
      commas, slashes, "&", "and", "or", "plus", "as well as" or brackets ("C,
-     C++ and Python", "C/C++", "Go or Rust"); across a line break only when the
-     word is alone on its line, as in a bulleted list;
+     C++ and Python", "C/C++", "Go or Rust"), never by a bare space; across a
+     line break only when the word is alone on its line, as in a bulleted list;
    * a cue word follows: "language", "programming", "developer", "engineer",
      "code", "framework", "experience", a dotted version number, ...
      ("Go developer", "C programming", "Go 1.22");
    * a cue phrase precedes: "written in", "experience with", "knowledge of",
      "languages such as", ... ("services written in Go");
-   * for the ``PROSE_WORDS`` only, the word is alone on its line (a bulleted or
-     one-per-line list item).
+   * for the ``SENTENCE_WORDS`` only, the word is alone on its line (a
+     bulleted or one-per-line list item).
 
    A lone "C" in "Grade C" or "section C of the form" satisfies none of these.
 5. **Small vetoes** for known false friends: a single letter or "Go" directly
    joined by "-", "&" or an apostrophe to a word ("C-level", "R&D", "Go-live"),
-   "Spring" before a year ("Spring 2025") and "Apache" before another capitalised
-   word on the same line ("Apache Iceberg", a project the catalogue lacks).
+   "Spring" before a year ("Spring 2025"), "Apache" before another capitalised
+   word on the same line ("Apache Iceberg", a project the catalogue lacks) and
+   "testing" that is not software testing ("A/B testing", "drug testing").
 
 Each technology is reported once, in order of first appearance, with how many
 accepted mentions it had and a snippet of about 60 characters around the first.
@@ -54,9 +59,11 @@ from dataclasses import dataclass
 from portfolio.technologies.catalogue import Catalogue, Technology, loose_key
 
 #: Catalogue terms that are also ordinary English words, casefolded. They match
-#: only capitalised, and need a context when they open a sentence.
+#: only with a capital first letter (rule 3).
 PROSE_WORDS: frozenset[str] = frozenset(
     {
+        "angular",
+        "bash",
         "bootstrap",
         "chef",
         "composer",
@@ -69,27 +76,54 @@ PROSE_WORDS: frozenset[str] = frozenset(
         "gin",
         "groovy",
         "helm",
+        "hibernate",
         "jest",
         "maven",
         "mocha",
         "mongoose",
         "node",
         "phoenix",
+        "playwright",
+        "postman",
         "puppet",
         "rails",
         "react",
         "rest",
+        "restful",
         "rust",
+        "sass",
         "sentry",
         "snowflake",
         "spark",
         "spring",
+        "struts",
+        "svelte",
         "swift",
+        "tailwind",
+        "tomcat",
         "tornado",
         "vagrant",
         "varnish",
         "vault",
         "yarn",
+    }
+)
+
+#: The prose words that can open an English sentence (mostly verbs), casefolded:
+#: at the start of a sentence or line they need a technology context (rule 4).
+SENTENCE_WORDS: frozenset[str] = frozenset(
+    {
+        "bash",
+        "bootstrap",
+        "express",
+        "flutter",
+        "react",
+        "restful",
+        "spark",
+        "spring",
+        "swift",
+        "varnish",
+        "vault",
     }
 )
 
@@ -102,6 +136,8 @@ NEEDS_CONTEXT: frozenset[str] = frozenset({"c", "r", "go", "julia"})
 _EXACT_CASE_WORDS = frozenset({"REST", "SOLID"})
 
 SNIPPET_WIDTH = 60
+# A line at least this long, without closing punctuation, was hard-wrapped.
+_WRAPPED_LINE = 40
 _ELLIPSIS = "\u2026"
 
 
@@ -160,6 +196,10 @@ _VETO_AFTER: dict[str, re.Pattern[str]] = {
     "spring": re.compile(r"[ \t]+(?:19|20)\d\d\b"),
     "apache": re.compile(r"[ \t]+[A-Z]"),
 }
+_VETO_BEFORE: dict[str, re.Pattern[str]] = {
+    # Testing that is not software testing; searched in the 20 characters before.
+    "testing": re.compile(r"(?:A/B|split|user|usability|drug|alcohol)\s+$", re.IGNORECASE),
+}
 
 # One compiled matcher per catalogue, dropped with the catalogue.
 _MATCHERS: weakref.WeakKeyDictionary[Catalogue, _Matcher] = weakref.WeakKeyDictionary()
@@ -217,6 +257,9 @@ def _vetoed(text: str, hit: _Hit) -> bool:
     veto = _VETO_AFTER.get(folded)
     if veto is not None and veto.match(text, hit.end):
         return True
+    veto = _VETO_BEFORE.get(folded)
+    if veto is not None and veto.search(text, max(0, hit.start - 20), hit.start):
+        return True
     if folded in NEEDS_CONTEXT and len(folded) <= 2:
         if _JOINED.match(text, hit.end):
             return True
@@ -229,7 +272,7 @@ def _needs_context(text: str, hit: _Hit) -> bool:
     folded = hit.text.casefold()
     if folded in NEEDS_CONTEXT:
         return True
-    return folded in PROSE_WORDS and _opens_sentence(text, hit.start)
+    return folded in SENTENCE_WORDS and _opens_sentence(text, hit.start)
 
 
 def _line_before(text: str, index: int) -> str:
@@ -237,10 +280,17 @@ def _line_before(text: str, index: int) -> str:
 
 
 def _opens_sentence(text: str, index: int) -> bool:
-    before = _BULLET.sub("", _line_before(text, index), count=1).rstrip()
-    if before.casefold().endswith(("e.g.", "i.e.")):
-        return False
-    return not before or before[-1] in ".!?"
+    line = _line_before(text, index)
+    before = _BULLET.sub("", line, count=1).rstrip()
+    if before:
+        return before[-1] in ".!?" and not before.casefold().endswith(("e.g.", "i.e."))
+    if line.strip():  # a bullet marker: the item starts afresh
+        return True
+    # First on an unmarked line: a hard-wrapped sentence carries on from a long
+    # previous line that has no closing punctuation; a short one is a heading.
+    line_start = index - len(line)
+    previous = _line_before(text, max(0, line_start - 1)).rstrip() if line_start else ""
+    return len(previous) < _WRAPPED_LINE or previous[-1] in ".!?:"
 
 
 def _alone_on_line(text: str, hit: _Hit) -> bool:
@@ -264,6 +314,9 @@ def _listed_with(text: str, hit: _Hit, other: _Hit) -> bool:
     first, second = (hit, other) if hit.start < other.start else (other, hit)
     gap = text[first.end : second.start]
     if not _LIST_GAP.fullmatch(gap):
+        return False
+    # A bare space is no list: "Julia Jenkins" is a person, not two technologies.
+    if not gap.strip() and "\n" not in gap:
         return False
     # Across a line break only a bulleted or one-per-line list counts, so "Grade
     # C" ending one line is not listed with "Python" starting the next.

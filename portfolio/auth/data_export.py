@@ -1,0 +1,125 @@
+"""Everything one account owns, as plain JSON-ready data (data portability).
+
+Secrets never leave: no password hash, no API token hashes, no share token. Every query
+is here, one per table, each filtered by the owner's id.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portfolio.extensions import db
+from portfolio.models import (
+    ApiToken,
+    CustomProfile,
+    PortfolioSettings,
+    Project,
+    ScoreSnapshot,
+    User,
+)
+
+FORMAT_VERSION = 1
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _project(project: Project) -> dict[str, Any]:
+    return {
+        "title": project.title,
+        "kind": project.kind,
+        "organisation": project.organisation,
+        "role": project.role,
+        "start": _iso(project.start),
+        "end": _iso(project.end),
+        "ongoing": bool(project.ongoing),
+        "summary": project.summary,
+        "description": project.description,
+        "highlights": list(project.highlights or []),
+        "live_url": project.live_url,
+        "source_url": project.source_url,
+        "technologies": project.technology_names,
+        "public": bool(project.public),
+        "featured": bool(project.featured),
+        "created_at": _iso(project.created_at),
+        "updated_at": _iso(project.updated_at),
+    }
+
+
+def _settings(settings: PortfolioSettings | None) -> dict[str, Any] | None:
+    if settings is None:
+        return None
+    return {
+        "name": settings.name,
+        "headline": settings.headline,
+        "bio": settings.bio,
+        "location": settings.location,
+        "email": settings.email,
+        "website": settings.website,
+        "links": list(settings.links or []),
+        "shown": list(settings.shown or []),
+        "share_enabled": bool(settings.share_enabled),
+        "theme": settings.theme,
+        "group_by": settings.group_by,
+        "noindex": bool(settings.noindex),
+        "show_badge": bool(settings.show_badge),
+    }
+
+
+def export_account(user: User) -> dict[str, Any]:
+    """Return the user's account, projects, settings, profiles, scores and token names."""
+    uid = user.id
+    projects = db.session.scalars(
+        select(Project)
+        .where(Project.user_id == uid)
+        .options(selectinload(Project.technologies))
+        .order_by(Project.start.desc().nulls_last(), Project.id)
+    ).all()
+    settings = db.session.get(PortfolioSettings, uid)
+    profiles = db.session.scalars(
+        select(CustomProfile).where(CustomProfile.user_id == uid).order_by(CustomProfile.id)
+    ).all()
+    scores = db.session.scalars(
+        select(ScoreSnapshot)
+        .where(ScoreSnapshot.user_id == uid)
+        .order_by(ScoreSnapshot.recorded_at, ScoreSnapshot.id)
+    ).all()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == uid).order_by(ApiToken.id)
+    ).all()
+    return {
+        "format": "portfolio-account-export",
+        "version": FORMAT_VERSION,
+        "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "created_at": _iso(user.created_at),
+            "target_profile": user.target_profile,
+        },
+        "projects": [_project(p) for p in projects],
+        "portfolio_settings": _settings(settings),
+        "custom_profiles": [
+            {"slug": p.slug, "title": p.title, "body": p.body, "created_at": _iso(p.created_at)}
+            for p in profiles
+        ],
+        "score_history": [
+            {"profile": s.profile_slug, "score": s.score, "recorded_at": _iso(s.recorded_at)}
+            for s in scores
+        ],
+        "api_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": _iso(t.created_at),
+                "last_used_at": _iso(t.last_used_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
+            for t in tokens
+        ],
+    }

@@ -1,0 +1,155 @@
+"""Readiness in the app: which profiles a user has, their scores, and the history.
+
+The scoring itself is pure (scoring.py); this module only gathers the data from the
+database in a fixed number of queries and records the score when it changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from portfolio.extensions import db
+from portfolio.models import DEFAULT_PROFILE, CustomProfile, ScoreSnapshot, User, utcnow
+from portfolio.projects.record import ProjectRecord
+from portfolio.projects.services import user_records
+from portfolio.readiness.advice import NextStep, next_steps
+from portfolio.readiness.profiles import (
+    ProfileError,
+    RoleProfile,
+    load_builtin_profiles,
+    profile_from_dict,
+    profile_to_dict,
+    slugify,
+)
+from portfolio.readiness.scoring import Readiness, score_portfolio
+from portfolio.technologies.catalogue import get_catalogue
+
+#: How many score snapshots the dashboard chart shows.
+HISTORY_POINTS = 60
+
+
+def builtin_profiles() -> dict[str, RoleProfile]:
+    """Return the shipped profiles, validated once when the app started."""
+    return current_app.extensions["role_profiles"]
+
+
+def init_profiles(app) -> None:
+    """Load and validate the shipped profiles; a bad file stops the app from starting."""
+    app.extensions["role_profiles"] = load_builtin_profiles(get_catalogue())
+
+
+def user_profiles(user: User) -> dict[str, RoleProfile]:
+    """Return every profile the user can pick: shipped ones first, then their own."""
+    profiles = dict(builtin_profiles())
+    rows = db.session.scalars(
+        select(CustomProfile).where(CustomProfile.user_id == user.id).order_by(CustomProfile.id)
+    )
+    catalogue = get_catalogue()
+    for row in rows:
+        try:
+            profiles[row.slug] = profile_from_dict(row.body, catalogue)
+        except ProfileError:
+            # A catalogue change could invalidate an old custom profile; skip, don't crash.
+            current_app.logger.warning("custom profile %s of user %s is invalid", row.id, user.id)
+    return profiles
+
+
+def target_of(user: User, profiles: dict[str, RoleProfile]) -> RoleProfile:
+    """Return the user's target profile, falling back to the Back-end engineer."""
+    return profiles.get(user.target_profile) or profiles[DEFAULT_PROFILE]
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything the dashboard shows, gathered in a fixed number of queries."""
+
+    projects: list[ProjectRecord]
+    profile: RoleProfile
+    readiness: Readiness
+    steps: list[NextStep]
+    history: list[tuple[datetime, float]]
+
+
+def dashboard_data(user: User, today: date) -> DashboardData:
+    """Gather the user's projects, target profile, score, next steps and history."""
+    projects = user_records(user)
+    profiles = user_profiles(user)
+    profile = target_of(user, profiles)
+    readiness = score_portfolio(projects, profile, today)
+    steps = next_steps(projects, profile, today, get_catalogue())
+    return DashboardData(projects, profile, readiness, steps, score_history(user, profile.slug))
+
+
+def score_history(user: User, slug: str) -> list[tuple[datetime, float]]:
+    """Return the most recent recorded scores for a profile, oldest first."""
+    rows = db.session.execute(
+        select(ScoreSnapshot.recorded_at, ScoreSnapshot.score)
+        .where(ScoreSnapshot.user_id == user.id, ScoreSnapshot.profile_slug == slug)
+        .order_by(ScoreSnapshot.recorded_at.desc(), ScoreSnapshot.id.desc())
+        .limit(HISTORY_POINTS)
+    ).all()
+    return [(when, score) for when, score in reversed(rows)]
+
+
+def record_score(user: User, today: date | None = None) -> float:
+    """Record the user's current score for their target profile, if it changed."""
+    profiles = user_profiles(user)
+    profile = target_of(user, profiles)
+    score = round(score_portfolio(user_records(user), profile, today or date.today()).total, 2)
+    last = db.session.execute(
+        select(ScoreSnapshot.profile_slug, ScoreSnapshot.score)
+        .where(ScoreSnapshot.user_id == user.id)
+        .order_by(ScoreSnapshot.recorded_at.desc(), ScoreSnapshot.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.profile_slug != profile.slug or abs(last.score - score) >= 0.005:
+        db.session.add(
+            ScoreSnapshot(
+                user_id=user.id, profile_slug=profile.slug, score=score, recorded_at=utcnow()
+            )
+        )
+        db.session.commit()
+    return score
+
+
+def set_target(user: User, slug: str) -> RoleProfile:
+    """Make a profile the user's target and record the score against it."""
+    profiles = user_profiles(user)
+    if slug not in profiles:
+        raise KeyError(slug)
+    user.target_profile = slug
+    db.session.commit()
+    record_score(user)
+    return profiles[slug]
+
+
+def save_custom_profile(user: User, profile: RoleProfile) -> RoleProfile:
+    """Store a user-made profile under a slug that no other profile of theirs uses."""
+    taken = set(user_profiles(user))
+    base = slugify(profile.title) or "profile"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    body = profile_to_dict(profile)
+    body["slug"] = slug
+    stored = profile_from_dict(body, get_catalogue())
+    db.session.add(CustomProfile(user_id=user.id, slug=slug, title=profile.title, body=body))
+    db.session.commit()
+    return stored
+
+
+def delete_custom_profile(user: User, slug: str) -> bool:
+    """Delete one of the user's own profiles; return whether it existed."""
+    result = db.session.execute(
+        delete(CustomProfile).where(CustomProfile.user_id == user.id, CustomProfile.slug == slug)
+    )
+    if result.rowcount and user.target_profile == slug:
+        user.target_profile = DEFAULT_PROFILE
+    db.session.commit()
+    if result.rowcount:
+        record_score(user)
+    return bool(result.rowcount)

@@ -1,0 +1,110 @@
+"""Security defaults: response headers, secure cookies, reverse-proxy trust, production checks.
+
+Every response carries a strict Content-Security-Policy (no inline scripts or styles: the
+app has none, keep it so), nosniff, a referrer policy, frame denial and a restrictive
+Permissions-Policy. HSTS is sent only on requests that arrived over HTTPS, so a plain
+HTTP development server never pins a browser to HTTPS.
+
+Cookies are HttpOnly and SameSite=Lax always, and Secure when the app is configured for
+HTTPS (`PREFERRED_URL_SCHEME=https`) or when the request itself is secure. Behind a
+reverse proxy, set `TRUSTED_PROXIES=<number of proxies>` (or `PROXY_FIX=1` for one) so
+X-Forwarded-For/-Proto/-Host count; never set it when clients reach the app directly,
+or they could forge their address and scheme.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), sync-xhr=(), usb=(), xr-spatial-tracking=(), interest-cohort=()"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The app is configured in a way that is unsafe to run."""
+
+
+def is_production() -> bool:
+    """Return whether APP_ENV says this is a production deployment."""
+    return os.environ.get("APP_ENV", "").strip().lower() == "production"
+
+
+def require_secret_key_from_environment() -> None:
+    """Refuse to start in production without SECRET_KEY in the environment."""
+    if is_production() and not os.environ.get("SECRET_KEY"):
+        raise ConfigurationError(
+            "SECRET_KEY is not set. In production (APP_ENV=production) the secret key must "
+            "come from the environment and be the same on every node; the key kept in "
+            "instance/secret_key is for development only. Generate one with: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+
+
+def trusted_proxy_count(app: Flask) -> int:
+    """Return how many reverse proxies sit in front of the app (0: trust no headers)."""
+    raw = os.environ.get("TRUSTED_PROXIES") or app.config.get("TRUSTED_PROXIES") or 0
+    if not raw:
+        flag = str(os.environ.get("PROXY_FIX") or app.config.get("PROXY_FIX") or "").lower()
+        raw = 1 if flag in {"1", "true", "yes"} else 0
+    try:
+        return max(0, int(raw))
+    except (TypeError, ValueError) as error:
+        raise ConfigurationError(f"TRUSTED_PROXIES must be a number, not {raw!r}") from error
+
+
+def register_security(app: Flask) -> None:
+    """Apply the security defaults to the app: proxy trust, cookie flags and headers."""
+    scheme = os.environ.get("PREFERRED_URL_SCHEME", "").strip().lower()
+    if scheme:
+        app.config["PREFERRED_URL_SCHEME"] = scheme
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+    proxies = trusted_proxy_count(app)
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+            _mark_cookies_secure(response)
+        return response
+
+
+def _mark_cookies_secure(response: Response) -> None:
+    """Add the Secure flag to every cookie set on a response sent over HTTPS."""
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies:
+        return
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+        response.headers.add("Set-Cookie", cookie if "secure" in flags else f"{cookie}; Secure")

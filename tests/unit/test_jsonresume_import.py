@@ -1,0 +1,630 @@
+"""JSON Resume import: exact round trips, foreign files, and useful errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+import jsonschema_rs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.provisional import urls
+
+from portfolio.exports.jsonresume import (
+    EXTENSION,
+    LIMITS,
+    ImportPlan,
+    Problem,
+    ResumeImportError,
+    load_schema,
+    parse_json_resume,
+    project_key,
+    to_json_resume,
+)
+from portfolio.projects.record import KINDS, PortfolioOwner, ProfileLink, ProjectRecord
+from portfolio.technologies.catalogue import get_catalogue
+
+CATALOGUE = get_catalogue()
+STRICT = jsonschema_rs.validator_for(load_schema(), validate_formats=True)
+
+
+def canonical(raw: str) -> str:
+    return CATALOGUE.normalise_tags([raw])[0].name
+
+
+def dump(resume: dict) -> bytes:
+    return json.dumps(resume, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def parse(resume: dict | str | bytes, **kwargs) -> ImportPlan:
+    raw = resume if isinstance(resume, str | bytes) else dump(resume)
+    return parse_json_resume(raw, CATALOGUE, **kwargs)
+
+
+def problems_of(raw: dict | str | bytes, **kwargs) -> list[Problem]:
+    with pytest.raises(ResumeImportError) as caught:
+        parse(raw, **kwargs)
+    assert caught.value.problems
+    return caught.value.problems
+
+
+OWNER = PortfolioOwner(
+    name="Ada Lovelace",
+    headline="Aspiring back-end engineer",
+    bio="I build APIs.\n\nAnd I test them.",
+    location="Leeds, UK",
+    email="ada@example.com",
+    website="https://ada.example.com",
+    links=(
+        ProfileLink("GitHub", "https://github.com/ada", "ada"),
+        ProfileLink("Blog", "https://blog.example.com"),
+    ),
+)
+
+
+def every_field_projects() -> list[ProjectRecord]:
+    python, postgres = canonical("python"), canonical("postgres")
+    return [
+        ProjectRecord(
+            title="Payments API",
+            kind="paid",
+            organisation="Acme Ltd",
+            role="Back-end developer",
+            start=date(2023, 1, 1),
+            end=date(2024, 6, 1),
+            summary="Rebuilt the payments API.",
+            description="# Payments\n\nMoved *everything* to PostgreSQL.\n",
+            highlights=("Cut p95 latency by 40%", "Zero-downtime migration"),
+            live_url="https://pay.example.com",
+            source_url="https://git.example.com/pay",
+            technologies=(python, postgres, "Homegrown Queue"),
+            public=True,
+            featured=True,
+            id=7,
+        ),
+        ProjectRecord(
+            title="Data pipeline",
+            kind="internship",
+            organisation="Initech",
+            role="Intern",
+            start=date(2022, 6, 1),
+            end=date(2022, 9, 1),
+            summary="Summer placement.",
+            technologies=(python,),
+            public=True,
+            id=8,
+        ),
+        ProjectRecord(
+            title="Food bank rota",
+            kind="volunteer",
+            organisation="Leeds Food Bank",
+            role="Volunteer developer",
+            start=date(2021, 3, 1),
+            ongoing=True,
+            summary="Rota app for volunteers.",
+            highlights=("Used weekly by 60 volunteers",),
+            technologies=(postgres,),
+            id=9,
+        ),
+        # Ended at an unknown date: no end, yet not ongoing.
+        ProjectRecord(title="Old CLI", kind="personal", start=date(2019, 2, 1), id=10),
+        # Paid, with no organisation: its work copy is named after the title.
+        ProjectRecord(title="Freelance shop", kind="paid", start=date(2020, 5, 1), featured=True),
+        ProjectRecord(title="Dotfiles", kind="personal"),
+        # A URL that must be encoded for the standard field yet come back as typed.
+        ProjectRecord(
+            title="Café finder",
+            kind="personal",
+            live_url="https://café.example/menü?q=[1]",
+            source_url="https://café.example/src",
+        ),
+    ]
+
+
+def without_ids(records) -> list[ProjectRecord]:
+    return [dataclasses.replace(r, id=None) for r in records]
+
+
+# -- round trips
+
+
+def test_round_trip_restores_every_field_of_every_kind() -> None:
+    projects = every_field_projects()
+    assert {p.kind for p in projects} == set(KINDS)
+
+    plan = parse(to_json_resume(OWNER, projects, CATALOGUE))
+
+    # ProjectRecord equality ignores id; compare field by field to be explicit.
+    assert [dataclasses.asdict(p) for p in plan.projects] == [
+        dataclasses.asdict(p) for p in without_ids(projects)
+    ]
+    assert plan.owner == OWNER
+    assert plan.skipped == ()
+
+
+def test_own_export_creates_no_duplicates_from_work_and_volunteer() -> None:
+    resume = to_json_resume(OWNER, every_field_projects(), CATALOGUE)
+    assert len(resume["work"]) == 3
+    assert len(resume["volunteer"]) == 1
+
+    plan = parse(resume)
+
+    assert len(plan.projects) == len(every_field_projects())
+
+
+def test_hand_edited_work_copy_is_still_recognised_as_a_duplicate() -> None:
+    resume = to_json_resume(OWNER, every_field_projects(), CATALOGUE)
+    for entry in resume["work"] + resume["volunteer"]:
+        del entry[EXTENSION]
+
+    plan = parse(resume)
+
+    assert len(plan.projects) == len(every_field_projects())
+    assert any("work[0]" in note and "skipped" in note for note in plan.skipped)
+
+
+def test_export_stripped_of_x_portfolio_creates_no_duplicates() -> None:
+    resume = to_json_resume(OWNER, every_field_projects(), CATALOGUE)
+    for section in ("projects", "work", "volunteer"):
+        for entry in resume[section]:
+            del entry[EXTENSION]
+
+    plan = parse(resume)
+
+    assert [p.title for p in plan.projects] == [p.title for p in every_field_projects()]
+    assert [p.kind for p in plan.projects] == [p.kind for p in every_field_projects()]
+
+
+def test_work_added_by_hand_to_an_export_is_imported() -> None:
+    resume = to_json_resume(OWNER, every_field_projects(), CATALOGUE)
+    resume["work"].append({"name": "Globex", "position": "Developer", "startDate": "2025-01"})
+
+    plan = parse(resume)
+
+    assert plan.projects[-1].title == "Developer at Globex"
+
+
+def test_importing_the_same_file_twice_gives_the_same_keys() -> None:
+    raw = dump(to_json_resume(OWNER, every_field_projects(), CATALOGUE))
+
+    first = {project_key(p) for p in parse(raw).projects}
+    second = {project_key(p) for p in parse(raw).projects}
+
+    assert first == second
+    assert len(first) == len(every_field_projects())
+
+
+def test_project_key_ignores_case_and_id() -> None:
+    a = ProjectRecord(title="Blog", kind="personal", organisation="Me", start=date(2020, 1, 1))
+    b = dataclasses.replace(a, title="BLOG", organisation="me", summary="other", id=3)
+
+    assert project_key(a) == project_key(b)
+    assert project_key(a) != project_key(dataclasses.replace(a, kind="paid"))
+    assert project_key(a) != project_key(dataclasses.replace(a, start=date(2020, 2, 1)))
+
+
+# -- foreign files
+
+
+def test_work_with_intern_position_is_an_internship() -> None:
+    plan = parse(
+        {
+            "work": [
+                {"name": "Initech", "position": "Software Engineering Intern"},
+                {"name": "Globex", "position": "Developer", "summary": "A summer placement."},
+                {"name": "Hooli", "position": "Graduate Trainee"},
+                {"name": "Acme", "position": "Internal tools developer"},
+                {"name": "Umbrella", "position": "Back-end engineer"},
+                {"name": "Hooli", "position": "Team lead", "summary": "Mentored interns."},
+            ]
+        }
+    )
+
+    assert [p.kind for p in plan.projects] == [
+        "internship",
+        "internship",
+        "internship",
+        "paid",
+        "paid",
+        "paid",
+    ]
+
+
+def test_work_entry_maps_to_a_project() -> None:
+    plan = parse(
+        {
+            "work": [
+                {
+                    "name": "Acme",
+                    "position": "Developer",
+                    "url": "https://acme.example.com",
+                    "startDate": "2021-04-17",
+                    "endDate": "2022",
+                    "summary": "Built things.",
+                    "highlights": ["Shipped", "  ", "Tested"],
+                }
+            ]
+        }
+    )
+
+    assert plan.projects == (
+        ProjectRecord(
+            title="Developer at Acme",
+            kind="paid",
+            organisation="Acme",
+            role="Developer",
+            start=date(2021, 4, 1),
+            end=date(2022, 1, 1),
+            summary="Built things.",
+            highlights=("Shipped", "Tested"),
+            live_url="https://acme.example.com",
+        ),
+    )
+    assert plan.owner is None
+
+
+def test_current_position_is_ongoing() -> None:
+    plan = parse({"work": [{"name": "Acme", "startDate": "2024-02"}]})
+
+    assert plan.projects[0].ongoing is True
+    assert plan.projects[0].title == "Work at Acme"
+
+
+def test_volunteer_entries_are_volunteer_projects() -> None:
+    plan = parse(
+        {"volunteer": [{"organization": "Code Club", "position": "Mentor", "startDate": "2020"}]}
+    )
+
+    (project,) = plan.projects
+    assert project.kind == "volunteer"
+    assert project.title == "Mentor at Code Club"
+    assert project.start == date(2020, 1, 1)
+
+
+def test_foreign_projects_default_to_personal_and_private() -> None:
+    plan = parse(
+        {
+            "projects": [
+                {"name": "Blog", "type": "application"},
+                {"name": "Charity site", "type": "volunteering"},
+                {"name": "Contract", "type": "paid"},
+            ]
+        }
+    )
+
+    assert [p.kind for p in plan.projects] == ["personal", "volunteer", "paid"]
+    assert not any(p.public or p.featured for p in plan.projects)
+
+
+def test_keywords_are_normalised_through_the_catalogue() -> None:
+    plan = parse({"projects": [{"name": "API", "keywords": ["postgres", "python", "My DSL"]}]})
+
+    assert plan.projects[0].technologies == ("PostgreSQL", canonical("python"), "My DSL")
+
+
+def test_duplicate_keywords_are_kept_once() -> None:
+    plan = parse({"projects": [{"name": "API", "keywords": ["postgres", "PostgreSQL"]}]})
+
+    assert plan.projects[0].technologies == ("PostgreSQL",)
+
+
+def test_entries_without_a_name() -> None:
+    plan = parse(
+        {
+            "projects": [{"description": "Nameless"}],
+            "work": [{"summary": "Nothing to call it"}],
+            "volunteer": [{"organization": "Code Club"}],
+        }
+    )
+
+    assert [p.title for p in plan.projects] == ["Volunteering at Code Club"]
+    assert "projects[0]: no name, skipped" in plan.skipped
+    assert any(note.startswith("work[0]:") for note in plan.skipped)
+
+
+def test_javascript_urls_are_dropped_with_a_note() -> None:
+    plan = parse(
+        {
+            "basics": {"name": "Ada", "url": "javascript:alert(1)"},
+            "projects": [
+                {"name": "XSS", "url": "javascript:alert(1)"},
+                {"name": "Data", "url": "data:text/html,<script>alert(1)</script>"},
+                {"name": "Fine", "url": "https://example.com"},
+            ],
+        }
+    )
+
+    assert [p.live_url for p in plan.projects] == ["", "", "https://example.com"]
+    assert plan.owner is not None
+    assert plan.owner.website == ""
+    assert any(n.startswith("projects[0].url:") for n in plan.skipped)
+    assert any(n.startswith("basics.url:") for n in plan.skipped)
+
+
+def test_x_portfolio_source_url_is_checked_too() -> None:
+    plan = parse({"projects": [{"name": "A", EXTENSION: {"sourceUrl": "javascript:alert(1)"}}]})
+
+    assert plan.projects[0].source_url == ""
+
+
+def test_over_long_text_is_shortened_with_a_note() -> None:
+    plan = parse({"projects": [{"name": "word " * 100, "highlights": ["x" * 1000]}]})
+
+    project = plan.projects[0]
+    assert len(project.title) <= LIMITS["title"]
+    assert project.title.endswith("…")
+    assert len(project.highlights[0]) <= LIMITS["highlight"]
+    assert any(n.startswith("projects[0].name: shortened") for n in plan.skipped)
+
+
+def test_long_foreign_summary_is_kept_whole_as_the_description() -> None:
+    text = "Responsible for many things. " * 30
+    plan = parse({"work": [{"name": "Acme", "summary": text}]})
+
+    project = plan.projects[0]
+    assert len(project.summary) <= LIMITS["summary"]
+    assert project.description == text.strip()
+
+
+def test_control_characters_are_removed() -> None:
+    plan = parse({"projects": [{"name": "A\u0000B\u0007C", "description": "x\ny"}]})
+
+    assert plan.projects[0].title == "ABC"
+    assert plan.projects[0].summary == "x y"
+
+
+def test_owner_location_parts_are_joined() -> None:
+    plan = parse(
+        {
+            "basics": {
+                "name": "Ada",
+                "location": {
+                    "address": "1 Private Street",
+                    "city": "Leeds",
+                    "region": "West Yorkshire",
+                    "countryCode": "GB",
+                },
+            }
+        }
+    )
+
+    assert plan.owner == PortfolioOwner(name="Ada", location="Leeds, West Yorkshire, GB")
+
+
+def test_invalid_owner_email_is_dropped() -> None:
+    plan = parse({"basics": {"name": "Ada", "email": "not-an-email"}})
+
+    assert plan.owner == PortfolioOwner(name="Ada")
+    assert "basics.email: not an email address, dropped" in plan.skipped
+
+
+def test_sections_the_portfolio_cannot_hold_are_mentioned() -> None:
+    plan = parse({"education": [{"institution": "Uni"}], "awards": []})
+
+    assert plan.skipped == ("education: not imported; the portfolio holds projects",)
+
+
+def test_legacy_company_and_website_fields_are_understood() -> None:
+    plan = parse({"work": [{"company": "Acme", "website": "https://acme.example.com"}]})
+
+    assert plan.projects[0].organisation == "Acme"
+    assert plan.projects[0].live_url == "https://acme.example.com"
+
+
+def test_a_byte_order_mark_is_accepted() -> None:
+    plan = parse(b"\xef\xbb\xbf" + dump({"projects": [{"name": "A"}]}))
+
+    assert plan.projects[0].title == "A"
+
+
+# -- errors
+
+
+def test_invalid_json_names_line_and_column() -> None:
+    (problem,) = problems_of('{\n  "basics": {\n    "name": "Ada",\n  }\n}')
+
+    assert problem.location == "line 4, column 3"
+    assert "JSON" in problem.message
+
+
+def test_schema_errors_name_the_place_in_the_file() -> None:
+    problems = problems_of(
+        {
+            "basics": {"profiles": [{"url": 5}]},
+            "projects": [{"name": "A", "startDate": "March 2021"}, {"highlights": "one"}],
+        }
+    )
+
+    assert [p.location for p in problems] == [
+        "basics.profiles[0].url",
+        "projects[0].startDate",
+        "projects[1].highlights",
+    ]
+    assert "2021-04" in problems[1].message
+    assert problems[2].message == "must be a list"
+
+
+def test_impossible_dates_are_refused() -> None:
+    (problem,) = problems_of({"projects": [{"name": "A", "endDate": "2021-13"}]})
+
+    assert problem.location == "projects[0].endDate"
+    assert "not a real date" in problem.message
+
+
+def test_bad_x_portfolio_values_are_refused() -> None:
+    problems = problems_of(
+        {"projects": [{"name": "A", EXTENSION: {"kind": "hobby", "public": "yes"}}]}
+    )
+
+    assert {p.location for p in problems} == {
+        f"projects[0].{EXTENSION}.kind",
+        f"projects[0].{EXTENSION}.public",
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("[]", "array"),
+        ('"resume"', "string"),
+        ("42", "number"),
+        ("null", "null"),
+    ],
+)
+def test_top_level_must_be_an_object(raw: str, words: str) -> None:
+    (problem,) = problems_of(raw)
+
+    assert problem.location == "file"
+    assert words in problem.message
+
+
+def test_too_big_is_refused_before_parsing() -> None:
+    raw = dump({"projects": [{"name": "x" * 2000}]})
+
+    (problem,) = problems_of(raw, max_bytes=1000)
+    assert problem.location == "file"
+    assert "larger" in problem.message
+    (problem,) = problems_of(raw.decode(), max_bytes=1000)
+    assert "larger" in problem.message
+
+
+def test_default_limit_is_one_megabyte() -> None:
+    raw = b'{"x": "' + b"a" * 1_000_000 + b'"}'
+
+    (problem,) = problems_of(raw)
+    assert "1 MB" in problem.message
+
+
+def test_bad_utf8_is_refused() -> None:
+    (problem,) = problems_of(b'{"basics": {"name": "\xff\xfe"}}')
+
+    assert problem.location == "file"
+    assert "UTF-8" in problem.message
+
+
+def test_nan_is_refused() -> None:
+    (problem,) = problems_of('{"x": NaN}')
+
+    assert "NaN" in problem.message
+
+
+def test_deep_nesting_is_refused_cleanly() -> None:
+    problems = problems_of("[" * 100_000 + "]" * 100_000)
+
+    assert problems[0].location == "file"
+
+
+def test_problems_are_in_file_order() -> None:
+    entries = [{"name": "ok"}] * 12
+    entries[2] = {"startDate": "bad"}
+    entries[10] = {"startDate": "bad"}
+
+    problems = problems_of({"projects": entries})
+
+    assert [p.location for p in problems] == ["projects[2].startDate", "projects[10].startDate"]
+
+
+def test_error_lists_are_capped() -> None:
+    problems = problems_of({"projects": [{"startDate": "nope"}] * 100})
+
+    assert len(problems) == 20
+
+
+def test_import_error_message_lists_problems() -> None:
+    error = ResumeImportError([Problem("projects[0].name", "must be text")])
+
+    assert str(error) == "projects[0].name: must be text"
+
+
+# -- property
+
+
+def _text(*, max_size: int, min_size: int = 0, multiline: bool = False, strip: bool = True):
+    # Anything a person could type: no surrogates or control characters, and
+    # trimmed like the forms trim (Markdown descriptions are stored as typed).
+    alphabet = st.characters(
+        exclude_categories=("Cs", "Cc", "Zl", "Zp"),
+        include_characters="\r\n\t" if multiline else "",
+    )
+    text = st.text(alphabet, min_size=min_size, max_size=max_size)
+    if strip:
+        text = text.map(str.strip)
+    return text.filter(lambda s: len(s) >= min_size)
+
+
+_months = st.builds(
+    date, st.integers(min_value=1970, max_value=2100), st.integers(1, 12), st.just(1)
+)
+_urls = st.one_of(st.just(""), urls().filter(lambda u: len(u) <= 2000))
+_technologies = st.lists(_text(min_size=1, max_size=30), max_size=8).map(
+    lambda raw: tuple(dict.fromkeys(t.name for t in CATALOGUE.normalise_tags(raw)))
+)
+
+_records = st.builds(
+    ProjectRecord,
+    title=_text(min_size=1, max_size=LIMITS["title"]),
+    kind=st.sampled_from(KINDS),
+    organisation=_text(max_size=LIMITS["organisation"]),
+    role=_text(max_size=LIMITS["role"]),
+    start=st.none() | _months,
+    end=st.none() | _months,
+    ongoing=st.booleans(),
+    summary=_text(max_size=LIMITS["summary"]),
+    description=_text(max_size=500, multiline=True, strip=False),
+    highlights=st.lists(_text(min_size=1, max_size=LIMITS["highlight"]), max_size=4).map(tuple),
+    live_url=_urls,
+    source_url=_urls,
+    technologies=_technologies,
+    public=st.booleans(),
+    featured=st.booleans(),
+    id=st.none() | st.integers(1, 10_000),
+)
+
+_owners = st.builds(
+    PortfolioOwner,
+    name=_text(min_size=1, max_size=LIMITS["name"]),
+    headline=_text(max_size=LIMITS["headline"]),
+    bio=_text(max_size=300, multiline=True),
+    location=_text(max_size=LIMITS["location"]),
+    email=st.sampled_from(["", "ada@example.com"]),
+    website=_urls,
+    links=st.lists(
+        st.builds(
+            ProfileLink,
+            network=_text(min_size=1, max_size=30),
+            url=_urls,
+            username=_text(max_size=30),
+        ),
+        max_size=3,
+    ).map(tuple),
+)
+
+
+@settings(
+    max_examples=75,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(
+    owner=_owners,
+    projects=st.lists(_records, max_size=6, unique_by=project_key).filter(
+        # Database ids are unique; records without one are keyed by position.
+        lambda ps: (
+            len({p.id for p in ps if p.id is not None}) == len([p for p in ps if p.id is not None])
+        )
+    ),
+)
+def test_round_trip_property(owner: PortfolioOwner, projects: list[ProjectRecord]) -> None:
+    resume = to_json_resume(owner, projects, CATALOGUE)
+    STRICT.validate(resume)
+
+    plan = parse(resume)
+
+    assert [dataclasses.asdict(p) for p in plan.projects] == [
+        dataclasses.asdict(p) for p in without_ids(projects)
+    ]
+    assert plan.owner == owner
+    assert plan.skipped == ()
