@@ -83,6 +83,9 @@ def register_security(app: Flask) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
 
+    # Session and remember cookies are set after every after_request hook has run, so the
+    # Secure flag for HTTPS requests is added on the way out, at the WSGI level.
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]
     proxies = trusted_proxy_count(app)
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -95,16 +98,30 @@ def register_security(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-            _mark_cookies_secure(response)
         return response
 
 
-def _mark_cookies_secure(response: Response) -> None:
-    """Add the Secure flag to every cookie set on a response sent over HTTPS."""
-    cookies = response.headers.getlist("Set-Cookie")
-    if not cookies:
-        return
-    response.headers.remove("Set-Cookie")
-    for cookie in cookies:
-        flags = {part.strip().lower() for part in cookie.split(";")[1:]}
-        response.headers.add("Set-Cookie", cookie if "secure" in flags else f"{cookie}; Secure")
+class SecureCookiesOverHttps:
+    """WSGI middleware: add the Secure flag to every cookie set on an HTTPS request."""
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def start_secure(status, headers, exc_info=None):
+            headers = [
+                (name, secure_cookie(value)) if name.lower() == "set-cookie" else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_secure)
+
+
+def secure_cookie(cookie: str) -> str:
+    """Return the Set-Cookie value with the Secure flag."""
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    return cookie if "secure" in flags else f"{cookie}; Secure"
