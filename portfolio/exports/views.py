@@ -1,0 +1,356 @@
+"""Share and export views: the owner's settings and downloads, and the public page."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from portfolio.exports import service
+from portfolio.exports.forms import (
+    LINK_ROWS,
+    ActionForm,
+    AppearanceForm,
+    DetailsForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    SharingForm,
+)
+from portfolio.exports.grouping import group_projects, group_technologies
+from portfolio.exports.jsonld import dump_jsonld, person_jsonld
+from portfolio.exports.jsonresume import ResumeImportError, http_url
+from portfolio.projects.record import KIND_LABELS, PortfolioOwner, ProfileLink
+from portfolio.technologies.catalogue import get_catalogue
+
+bp = Blueprint("exports", __name__)
+
+PUBLIC_CSS = Path(__file__).resolve().parents[2] / "static" / "public.css"
+
+
+# --------------------------------------------------------------------------
+# The owner's pages
+
+
+@bp.route("/share")
+@login_required
+def index():
+    """Show sharing status, appearance, downloads and import."""
+    settings = service.settings_of(current_user)
+    appearance = AppearanceForm(
+        formdata=None,
+        theme=settings.theme,
+        group_by=settings.group_by,
+        noindex=settings.noindex,
+        show_badge=settings.show_badge,
+    )
+    return _render_index(settings, appearance=appearance)
+
+
+def _render_index(settings, *, appearance=None, upload=None, status=200):
+    public_count = len(service.public_records(current_user))
+    return (
+        render_template(
+            "exports/index.html",
+            settings=settings,
+            public_url=_public_url(settings),
+            public_count=public_count,
+            # The form turns sharing to the opposite of what it is now.
+            sharing_form=SharingForm(
+                formdata=None, enabled="off" if settings.share_enabled else "on"
+            ),
+            action_form=ActionForm(formdata=None),
+            appearance=appearance or AppearanceForm(formdata=None),
+            upload=upload or ImportUploadForm(formdata=None),
+        ),
+        status,
+    )
+
+
+def _public_url(settings) -> str | None:
+    if not (settings.share_enabled and settings.share_token):
+        return None
+    return url_for("exports.public", token=settings.share_token, _external=True)
+
+
+@bp.route("/share/sharing", methods=["POST"])
+@login_required
+def sharing():
+    """Turn the public page on or off."""
+    form = SharingForm()
+    if form.validate_on_submit():
+        enabled = form.enabled.data == "on"
+        service.set_sharing(current_user, enabled)
+        if enabled:
+            flash("Your public page is on. Anyone with its address can open it.", "success")
+        else:
+            flash("Your public page is off. Its address now answers “not found”.", "info")
+    return redirect(url_for("exports.index"))
+
+
+@bp.route("/share/rotate", methods=["POST"])
+@login_required
+def rotate():
+    """Give the public page a new address; the old one stops working."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        service.rotate_token(current_user)
+        flash("Your public page has a new address. The old one no longer works.", "success")
+    return redirect(url_for("exports.index"))
+
+
+@bp.route("/share/appearance", methods=["POST"])
+@login_required
+def appearance():
+    """Save the public page's theme, grouping, indexing and badge choices."""
+    form = AppearanceForm()
+    if form.validate_on_submit():
+        service.update_appearance(
+            current_user,
+            theme=form.theme.data,
+            group_by=form.group_by.data,
+            noindex=bool(form.noindex.data),
+            show_badge=bool(form.show_badge.data),
+        )
+        flash("Appearance saved.", "success")
+        return redirect(url_for("exports.index"))
+    return _render_index(service.settings_of(current_user), appearance=form, status=422)
+
+
+@bp.route("/share/details", methods=["GET", "POST"])
+@login_required
+def details():
+    """Edit what the public page says about the owner, field by field."""
+    settings = service.settings_of(current_user)
+    if request.method == "GET":
+        links = list(settings.links or [])[:LINK_ROWS]
+        form = DetailsForm(
+            formdata=None,
+            name=settings.name or current_user.display_name,
+            headline=settings.headline,
+            bio=settings.bio,
+            location=settings.location,
+            email=settings.email,
+            website=settings.website,
+            links=links + [{}] * (LINK_ROWS - len(links)),
+            **{f"show_{name}": name in (settings.shown or []) for name in service.DETAIL_FIELDS},
+        )
+    else:
+        form = DetailsForm()
+    if form.validate_on_submit():
+        owner = PortfolioOwner(
+            name=form.name.data or "",
+            headline=form.headline.data or "",
+            bio=form.bio.data or "",
+            location=form.location.data or "",
+            email=form.email.data or "",
+            website=form.website.data or "",
+            links=tuple(
+                ProfileLink(
+                    network=(row.network.data or "").strip(),
+                    url=(row.url.data or "").strip(),
+                    username=(row.username.data or "").strip(),
+                )
+                for row in form.links
+                if (row.url.data or "").strip()
+            ),
+        )
+        shown = [n for n in service.DETAIL_FIELDS if form[f"show_{n}"].data]
+        service.update_details(current_user, owner, shown)
+        flash("Your details are saved.", "success")
+        return redirect(url_for("exports.details"))
+    status = 422 if form.errors else 200
+    return render_template("exports/details.html", form=form), status
+
+
+# --------------------------------------------------------------------------
+# Downloads
+
+
+@bp.route("/share/download/portfolio.html")
+@login_required
+def download_html():
+    """Download the public page as one self-contained HTML file."""
+    settings = service.settings_of(current_user)
+    context = _page_context(current_user, settings, page_url="")
+    html = render_template(
+        "exports/standalone.html",
+        inline_css=Markup(_inline_css()),  # noqa: S704 (our own stylesheet, not user text)
+        **context,
+    )
+    return _attachment(html, "portfolio.html", "text/html; charset=utf-8")
+
+
+@bp.route("/share/download/resume.json")
+@login_required
+def download_json_resume():
+    """Download a JSON Resume: public projects by default, everything with scope=all."""
+    everything = request.args.get("scope") == "all"
+    resume = service.export_json_resume(current_user, public_only=not everything)
+    body = json.dumps(resume, ensure_ascii=False, indent=2) + "\n"
+    name = "resume-everything.json" if everything else "resume.json"
+    return _attachment(body, name, "application/json; charset=utf-8")
+
+
+@bp.route("/share/download/README.md")
+@login_required
+def download_markdown():
+    """Download the public portfolio as README-style Markdown."""
+    return _attachment(
+        service.export_markdown(current_user), "README.md", "text/markdown; charset=utf-8"
+    )
+
+
+def _attachment(body: str, filename: str, mimetype: str) -> Response:
+    response = Response(body, content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _inline_css() -> str:
+    # Read once per process: the stylesheet only changes with a deploy.
+    css = current_app.extensions.get("public_css")
+    if css is None:
+        css = PUBLIC_CSS.read_text(encoding="utf-8").replace("</", "<\\/")
+        current_app.extensions["public_css"] = css
+    return css
+
+
+# --------------------------------------------------------------------------
+# Import
+
+
+@bp.route("/share/import", methods=["POST"])
+@login_required
+def import_upload():
+    """Check an uploaded JSON Resume and preview what importing it would do."""
+    form = ImportUploadForm()
+    settings = service.settings_of(current_user)
+    if not form.validate_on_submit():
+        return _render_index(settings, upload=form, status=422)
+    raw = form.file.data.read(service.IMPORT_MAX_BYTES + 1)
+    try:
+        preview = service.plan_import(current_user, raw)
+    except ResumeImportError as error:
+        form.file.errors = [str(problem) for problem in error.problems]
+        return _render_index(settings, upload=form, status=422)
+    confirm = ImportConfirmForm(formdata=None, document=raw.decode("utf-8-sig"))
+    return render_template("exports/import_preview.html", preview=preview, form=confirm)
+
+
+@bp.route("/share/import/confirm", methods=["POST"])
+@login_required
+def import_confirm():
+    """Import the previewed file, checking it again, in one transaction."""
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        flash("The import could not be confirmed. Upload the file again.", "error")
+        return redirect(url_for("exports.index"))
+    try:
+        preview = service.plan_import(current_user, form.document.data)
+    except ResumeImportError as error:
+        upload = ImportUploadForm(formdata=None)
+        upload.file.errors = [str(problem) for problem in error.problems]
+        return _render_index(service.settings_of(current_user), upload=upload, status=422)
+    result = service.apply_import(
+        current_user, preview.plan, include_details=bool(form.include_details.data)
+    )
+    message = f"Imported {result.created} project{'s' if result.created != 1 else ''}"
+    if result.skipped:
+        message += f"; {result.skipped} already in your portfolio, skipped"
+    if result.details_updated:
+        message += "; your details were updated"
+    flash(message + ".", "success")
+    return redirect(url_for("projects.index"))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    """Explain an upload over the request size limit instead of a bare error page."""
+    if not current_user.is_authenticated:
+        return render_template(
+            "errors/error.html", code=413, title="Too large", message="That upload is too large."
+        ), 413
+    upload = ImportUploadForm(formdata=None)
+    upload.file.errors = [
+        "file: is far larger than the 400 kB an import allows; choose a smaller file."
+    ]
+    return _render_index(service.settings_of(current_user), upload=upload, status=413)
+
+
+# --------------------------------------------------------------------------
+# The public page
+
+
+@bp.route("/p/<token>")
+def public(token: str):
+    """Show the shared portfolio to anyone with its address; answer 304 when unchanged."""
+    shared = service.find_shared(token)
+    if shared is None:
+        abort(404)
+    response = Response()
+    response.set_etag(shared.etag)
+    response.last_modified = shared.last_modified
+    response.cache_control.no_cache = True
+    _public_headers(response, shared.settings)
+    # Answer a conditional GET before loading any project: the common case is cheap.
+    if _not_modified(shared):
+        response.status_code = 304
+        return response
+    context = _page_context(
+        shared.user,
+        shared.settings,
+        page_url=url_for("exports.public", token=token, _external=True),
+    )
+    response.set_data(render_template("exports/public.html", **context))
+    response.content_type = "text/html; charset=utf-8"
+    return response
+
+
+def _not_modified(shared: service.SharedPortfolio) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(shared.etag)
+    if request.if_modified_since:
+        return shared.last_modified.replace(microsecond=0) <= request.if_modified_since
+    return False
+
+
+def _public_headers(response: Response, settings) -> None:
+    if settings.noindex:
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    # The address is the secret: never send it to the sites the page links to.
+    response.headers["Referrer-Policy"] = "no-referrer"
+
+
+def _page_context(user, settings, *, page_url: str) -> dict:
+    """Gather everything the public page and the HTML download show."""
+    projects = service.public_records(user)
+    owner = service.owner_from_settings(settings)
+    badge = service.badge_for(user, projects, date.today()) if settings.show_badge else None
+    return {
+        "owner": owner,
+        "settings": settings,
+        "groups": group_projects(projects, settings.group_by or "kind"),
+        "skills": group_technologies(projects, get_catalogue()),
+        "project_count": len(projects),
+        "badge": badge,
+        "page_url": page_url,
+        "jsonld": Markup(dump_jsonld(person_jsonld(owner, projects, page_url))),  # noqa: S704
+        "kind_labels": KIND_LABELS,
+        "safe_url": http_url,
+    }
