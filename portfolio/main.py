@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from portfolio.extensions import db
-from portfolio.projects.record import KINDS
 from portfolio.readiness import service
 from portfolio.readiness.charts import coverage_chart, history_chart
 
@@ -29,14 +28,11 @@ def index():
 def dashboard():
     """Show the readiness score, its history, coverage and next steps."""
     data = service.dashboard_data(current_user, date.today())
-    counts = dict.fromkeys(KINDS, 0)
-    for project in data.projects:
-        counts[project.kind] += 1
     return render_template(
         "main/dashboard.html",
         data=data,
-        counts=counts,
-        total=len(data.projects),
+        counts=data.counts,
+        total=data.total,
         parts=list(zip(data.readiness.parts, data.readiness.display_parts(), strict=True)),
         history_svg=history_chart(data.history),
         coverage_svg=coverage_chart(data.readiness),

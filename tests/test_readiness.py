@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import event, func, select
 
 from portfolio.extensions import db
-from portfolio.models import CustomProfile, Project, ProjectTechnology, ScoreSnapshot, User
+from portfolio.models import (
+    CustomProfile,
+    Project,
+    ProjectTechnology,
+    ScoreSnapshot,
+    User,
+    utcnow,
+)
 
 
 def score_on(page: str) -> float:
@@ -191,6 +198,8 @@ def _add_projects_directly(app, count: int) -> None:
             project.technologies = [ProjectTechnology(name="Python", position=0),
                                     ProjectTechnology(name="MySQL", position=1)]  # fmt: skip
             db.session.add(project)
+        # What the project services do on every change, so caches see a new version.
+        user.portfolio_changed_at = utcnow()
         db.session.commit()
 
 

@@ -19,7 +19,7 @@ from datetime import date
 from portfolio.projects.record import KIND_LABELS, ProjectRecord
 
 from .profiles import TECHNOLOGY_SHAPES, CatalogueLike, Requirement, RoleProfile
-from .scoring import Readiness, RequirementScore, score_portfolio
+from .scoring import Readiness, RequirementScore, Scorer, score_portfolio
 
 # Placeholders that make a planned project count as published; they are never
 # saved, and a form pre-filled from a plan should leave the links to the user.
@@ -91,7 +91,7 @@ def format_gain(gain: float) -> str:
 
 
 def _plan_technologies(
-    projects: Sequence[ProjectRecord],
+    scorer: Scorer,
     profile: RoleProfile,
     today: date,
     part: RequirementScore,
@@ -110,7 +110,7 @@ def _plan_technologies(
                 continue
             names = [*chosen, name]
             planned = _planned(today, "personal", names, f"A project with {_and_list(names)}")
-            gain = score_portfolio([*projects, planned], profile, today).total - total
+            gain = scorer.score_with(planned, profile).total - total
             if round_best is None or gain > round_best[1]:
                 round_best = (planned, gain)
         if round_best is None or (best is not None and round_best[1] <= best[1]):
@@ -156,7 +156,7 @@ def _technology_text(
 
 
 def _plan_portfolio(
-    projects: Sequence[ProjectRecord],
+    scorer: Scorer,
     profile: RoleProfile,
     today: date,
     part: RequirementScore,
@@ -168,7 +168,7 @@ def _plan_portfolio(
     for kind in kinds:
         label = KIND_LABELS.get(kind, kind).lower()
         planned = _planned(today, kind, (), f"A {label}")
-        gain = score_portfolio([*projects, planned], profile, today).total - total
+        gain = scorer.score_with(planned, profile).total - total
         if best is None or gain > best[1]:
             article = "an" if label[:1] in "aeiou" else "a"
             best = (planned, gain, f"Publish {article} {label} with a live link")
@@ -176,7 +176,7 @@ def _plan_portfolio(
 
 
 def _plan_experience(
-    projects: Sequence[ProjectRecord],
+    scorer: Scorer,
     profile: RoleProfile,
     today: date,
     part: RequirementScore,
@@ -186,7 +186,7 @@ def _plan_experience(
     kind = "internship" if "internship" in requirement.kinds else requirement.kinds[0]
     label = KIND_LABELS.get(kind, kind)
     planned = _planned(today, kind, (), requirement.advice or label)
-    gain = score_portfolio([*projects, planned], profile, today).total - total
+    gain = scorer.score_with(planned, profile).total - total
     if requirement.advice:
         what = requirement.advice[:1].upper() + requirement.advice[1:]
     else:
@@ -204,25 +204,26 @@ def next_steps(
     limit: int = 5,
 ) -> list[NextStep]:
     """Return the projects that would raise the score most, biggest gain first."""
-    before = score_portfolio(projects, profile, today)
+    scorer = Scorer(projects, today)
+    before = scorer.score(profile)
     steps: list[tuple[float, int, NextStep]] = []
     for order, part in enumerate(before.parts):
         if part.coverage >= 1.0:
             continue
         requirement = part.requirement
         if requirement.shape in TECHNOLOGY_SHAPES:
-            plan = _plan_technologies(projects, profile, today, part, before.total)
+            plan = _plan_technologies(scorer, profile, today, part, before.total)
             if plan is None:
                 continue
             planned, gain = plan
             text = _technology_text(part, planned, catalogue)
         elif requirement.shape == "portfolio":
-            found = _plan_portfolio(projects, profile, today, part, before.total)
+            found = _plan_portfolio(scorer, profile, today, part, before.total)
             if found is None:
                 continue
             planned, gain, text = found
         else:
-            planned, gain, text = _plan_experience(projects, profile, today, part, before.total)
+            planned, gain, text = _plan_experience(scorer, profile, today, part, before.total)
         if gain <= 0:
             continue
         step = NextStep(requirement.id, f"{text}: {format_gain(gain)}", gain, planned)

@@ -12,9 +12,10 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import delete, select
 
+from portfolio.caching import cache
 from portfolio.extensions import db
 from portfolio.models import DEFAULT_PROFILE, CustomProfile, ScoreSnapshot, User, utcnow
-from portfolio.projects.record import ProjectRecord
+from portfolio.projects.record import KINDS
 from portfolio.projects.services import user_records
 from portfolio.readiness.advice import NextStep, next_steps
 from portfolio.readiness.profiles import (
@@ -30,8 +31,6 @@ from portfolio.technologies.catalogue import get_catalogue
 
 #: How many score snapshots the dashboard chart shows.
 HISTORY_POINTS = 60
-
-
 def builtin_profiles() -> dict[str, RoleProfile]:
     """Return the shipped profiles, validated once when the app started."""
     return current_app.extensions["role_profiles"]
@@ -67,21 +66,39 @@ def target_of(user: User, profiles: dict[str, RoleProfile]) -> RoleProfile:
 class DashboardData:
     """Everything the dashboard shows, gathered in a fixed number of queries."""
 
-    projects: list[ProjectRecord]
+    counts: dict[str, int]
     profile: RoleProfile
     readiness: Readiness
     steps: list[NextStep]
     history: list[tuple[datetime, float]]
 
+    @property
+    def total(self) -> int:
+        """Return the number of projects."""
+        return sum(self.counts.values())
+
 
 def dashboard_data(user: User, today: date) -> DashboardData:
-    """Gather the user's projects, target profile, score, next steps and history."""
+    """Return the user's score, next steps and history for their target profile.
+
+    Computing next steps re-scores the portfolio dozens of times, so the result is
+    kept per process under a key of everything it depends on: the user's portfolio
+    version (bumped on every change and every recorded score), the target profile
+    and the day. A stale entry can never be served; old ones simply age out.
+    """
+    key = (user.id, user.portfolio_changed_at, user.target_profile, today)
+    return cache("dashboard").get_or_compute(key, lambda: _compute_dashboard(user, today))
+
+
+def _compute_dashboard(user: User, today: date) -> DashboardData:
     projects = user_records(user)
-    profiles = user_profiles(user)
-    profile = target_of(user, profiles)
+    profile = target_of(user, user_profiles(user))
     readiness = score_portfolio(projects, profile, today)
     steps = next_steps(projects, profile, today, get_catalogue())
-    return DashboardData(projects, profile, readiness, steps, score_history(user, profile.slug))
+    counts = dict.fromkeys(KINDS, 0)
+    for project in projects:
+        counts[project.kind] = counts.get(project.kind, 0) + 1
+    return DashboardData(counts, profile, readiness, steps, score_history(user, profile.slug))
 
 
 def score_history(user: User, slug: str) -> list[tuple[datetime, float]]:
@@ -107,11 +124,12 @@ def record_score(user: User, today: date | None = None) -> float:
         .limit(1)
     ).first()
     if last is None or last.profile_slug != profile.slug or abs(last.score - score) >= 0.005:
+        now = utcnow()
         db.session.add(
-            ScoreSnapshot(
-                user_id=user.id, profile_slug=profile.slug, score=score, recorded_at=utcnow()
-            )
+            ScoreSnapshot(user_id=user.id, profile_slug=profile.slug, score=score, recorded_at=now)
         )
+        # The history is part of what the dashboard shows: a new version of it.
+        user.portfolio_changed_at = now
         db.session.commit()
     return score
 

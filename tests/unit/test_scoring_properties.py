@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from portfolio.projects.record import KINDS, ProjectRecord
 from portfolio.readiness.profiles import RoleProfile, load_builtin_profiles
-from portfolio.readiness.scoring import score_portfolio
+from portfolio.readiness.scoring import Scorer, score_portfolio
 from portfolio.technologies.catalogue import get_catalogue
 
 PROFILES: list[RoleProfile] = list(load_builtin_profiles(get_catalogue()).values())
@@ -148,3 +148,14 @@ def test_any_weights_keep_the_score_within_bounds_and_summed(
     assert 0.0 <= result.total <= 100.0
     assert result.total == math.fsum(part.points for part in result.parts)
     assert math.fsum(part.max_points for part in result.parts) <= 100.0
+
+
+@given(portfolios, projects(), profiles)
+def test_scorer_with_a_planned_project_equals_scoring_from_scratch(
+    items: list[ProjectRecord], planned: ProjectRecord, profile: RoleProfile
+) -> None:
+    scorer = Scorer(items, TODAY)
+    assert scorer.score(profile) == score_portfolio(items, profile, TODAY)
+    assert scorer.score_with(planned, profile) == score_portfolio([*items, planned], profile, TODAY)
+    # The base index is not changed by scoring with a planned project.
+    assert scorer.score(profile) == score_portfolio(items, profile, TODAY)
