@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portfolio.cli import register_cli
     from portfolio.errors import register_error_handlers
     from portfolio.exports.views import bp as exports_bp
+    from portfolio.exports.views import bp as exports_bp
     from portfolio.main import bp as main_bp
     from portfolio.projects.views import bp as projects_bp
     from portfolio.readiness.service import init_profiles
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(projects_bp)
     app.register_blueprint(technologies_bp)
     app.register_blueprint(readiness_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
