@@ -58,12 +58,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_throttle(app)
 
     from portfolio import models  # noqa: F401  (registers the tables)
-    from portfolio.api.views import bp as api_bp
     from portfolio.auth.views import bp as auth_bp
     from portfolio.caching import init_caches
     from portfolio.cli import register_cli
     from portfolio.errors import register_error_handlers
-    from portfolio.exports.views import bp as exports_bp
     from portfolio.exports.views import bp as exports_bp
     from portfolio.main import bp as main_bp
     from portfolio.projects.views import bp as projects_bp
@@ -71,16 +69,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portfolio.readiness.views import bp as readiness_bp
     from portfolio.technologies.views import bp as technologies_bp
     from portfolio.templating import register_template_helpers
-    from portfolio.tokens.views import bp as tokens_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(technologies_bp)
     app.register_blueprint(readiness_bp)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(tokens_bp)
-    app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
     init_profiles(app)
     init_caches(app)
