@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from portfolio.caching import cache
 from portfolio.projects import services
 from portfolio.projects.forms import ConfirmForm, ProjectForm, split_lines
 from portfolio.projects.record import KIND_LABELS, KINDS, ProjectRecord
@@ -60,16 +62,27 @@ def index():
     page = max(page, 1)
     per_page = current_app.config["PROJECTS_PER_PAGE"]
     filters = services.ProjectFilter(kind=kind, technology=technology)
+    # Rendering fifty cards costs more than the queries; the body depends only on
+    # the portfolio version and the filters, so it is rendered once per version.
+    key = (current_user.id, current_user.portfolio_changed_at, kind, technology, page, per_page)
+    body = cache("project_list").get_or_compute(
+        key,
+        lambda: Markup(_render_list(filters, page, per_page)),  # noqa: S704  (our template)
+    )
+    return render_template("projects/index.html", body=body)
+
+
+def _render_list(filters: services.ProjectFilter, page: int, per_page: int) -> str:
     projects = services.list_projects(
         current_user, filters, limit=per_page, offset=(page - 1) * per_page
     )
     total = services.count_projects(current_user, filters)
     return render_template(
-        "projects/index.html",
+        "projects/_index_body.html",
         projects=projects,
         counts=services.counts_by_kind(current_user),
-        kind=kind,
-        technology=technology,
+        kind=filters.kind,
+        technology=filters.technology,
         page=page,
         pages=max(1, -(-total // per_page)),
         total=total,
