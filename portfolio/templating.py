@@ -7,7 +7,7 @@ from datetime import date
 from flask import Flask
 
 from portfolio.projects.markup import render_markdown
-from portfolio.projects.record import KIND_LABELS
+from portfolio.projects.record import KIND_LABELS, KIND_PLURALS
 
 
 def format_month(value: date | None) -> str:
@@ -46,3 +46,4 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_global(format_period)
     app.add_template_global(KIND_LABELS, "KIND_LABELS")
+    app.add_template_global(KIND_PLURALS, "KIND_PLURALS")

@@ -19,6 +19,14 @@ KIND_LABELS: dict[str, str] = {
     "paid": "Paid work",
 }
 
+#: How a count of each kind reads: "3 personal projects", "2 internships", "1 paid work".
+KIND_PLURALS: dict[str, str] = {
+    "personal": "personal projects",
+    "volunteer": "volunteer projects",
+    "internship": "internships",
+    "paid": "paid work",
+}
+
 
 @dataclass(frozen=True)
 class ProjectRecord:
