@@ -29,6 +29,15 @@ demo: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 
+## serve: production mode: migrate, then gunicorn (gunicorn.conf.py) on 127.0.0.1:$(PORT); needs SECRET_KEY
+serve: $(VENV)/.installed
+	APP_ENV=production $(BIN)/flask db upgrade
+	APP_ENV=production PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
+## load: 20 simulated users for 60 s against gunicorn on SQLite, then PostgreSQL; checks nothing is lost
+load: $(VENV)/.installed-test
+	$(BIN)/python tests/load/load_harness.py --users 20 --duration 60 --databases sqlite,postgresql
+
 ## test: install the test extras and run the whole suite
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -28,7 +28,7 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
     "fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), "
-    "screen-wake-lock=(), sync-xhr=(), usb=(), xr-spatial-tracking=(), interest-cohort=()"
+    "screen-wake-lock=(), sync-xhr=(), usb=(), xr-spatial-tracking=()"
 )
 HSTS = "max-age=31536000; includeSubDomains"
 
