@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_throttle(app)
 
     from portfolio import models  # noqa: F401  (registers the tables)
+    from portfolio.api.views import bp as api_bp
     from portfolio.auth.views import bp as auth_bp
     from portfolio.caching import init_caches
     from portfolio.cli import register_cli
@@ -69,12 +70,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portfolio.readiness.views import bp as readiness_bp
     from portfolio.technologies.views import bp as technologies_bp
     from portfolio.templating import register_template_helpers
+    from portfolio.tokens.views import bp as tokens_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(technologies_bp)
     app.register_blueprint(readiness_bp)
+    app.register_blueprint(tokens_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
     init_profiles(app)
     init_caches(app)

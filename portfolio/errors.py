@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portfolio.api.problems import ApiProblem, from_api_problem, problem_response
 from portfolio.extensions import db
 
 
@@ -26,11 +27,16 @@ def register_error_handlers(app: Flask) -> None:
             "Go back, reload the page and try again.",
         ), 400
 
+    @app.errorhandler(ApiProblem)
+    def api_problem(problem: ApiProblem):
+        return from_api_problem(problem)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if _wants_json():
-            return {"title": error.name, "status": error.code, "detail": error.description}, (
-                error.code or 500
+            # RFC 9457 problem details; keep the error's own headers (Allow on a 405).
+            return problem_response(
+                error.code or 500, error.description, headers=error.get_headers()
             )
         messages = {
             403: "You do not have access to this page.",
@@ -49,7 +55,7 @@ def register_error_handlers(app: Flask) -> None:
         # Whatever the failed request half-did must not leak into the next one.
         db.session.rollback()
         if _wants_json():
-            return {"title": "Internal Server Error", "status": 500}, 500
+            return problem_response(500, "Something went wrong on our side; nothing was saved.")
         return render_template(
             "errors/error.html",
             code=500,

@@ -1,0 +1,377 @@
+"""The JSON API, version 1: every operation the OpenAPI document (openapi.py) describes.
+
+Requests authenticate with a personal access token (``Authorization: Bearer pt_...``);
+a browser's session cookie is never enough, which is also why the blueprint is exempt
+from CSRF: a cross-site page can make a browser send cookies, never a bearer token.
+Another user's ids answer 404, exactly like ids that do not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
+
+from portfolio.api import openapi
+from portfolio.api.payloads import json_object, project_json, record_from_json
+from portfolio.api.problems import UNAUTHORISED, ApiProblem, FieldError, validation_problem
+from portfolio.extensions import csrf
+from portfolio.models import Project, User
+from portfolio.projects import services as projects
+from portfolio.projects.record import KINDS
+from portfolio.readiness import service as readiness_service
+from portfolio.readiness.advice import next_steps
+from portfolio.readiness.scoring import score_portfolio
+from portfolio.technologies.catalogue import get_catalogue
+from portfolio.tokens.services import user_for_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+#: Bodies larger than this are refused with 413 (imports have their own, larger limit).
+MAX_BODY = 256 * 1024
+MAX_IMPORT_BODY = 1_000_000
+#: The largest id a path may carry: both databases store ids as 32-bit integers.
+MAX_ID = 2**31 - 1
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+MAX_OFFSET = 1_000_000
+#: Endpoints anyone may read: the document describing the API, and its page.
+PUBLIC_ENDPOINTS = frozenset({"api.openapi_document", "api.docs"})
+
+
+def current_api_user() -> User:
+    """Return the user the request's token belongs to."""
+    return g.api_user
+
+
+@bp.before_request
+def authenticate() -> None:
+    """Accept a live bearer token, and nothing else, for every operation."""
+    request.max_content_length = (
+        MAX_IMPORT_BODY if request.endpoint == "api.import_json_resume" else MAX_BODY
+    )
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.strip().partition(" ")
+    challenge = 'Bearer realm="api"'
+    if not header:
+        raise ApiProblem(
+            401,
+            "Send a personal access token as 'Authorization: Bearer <token>'. Create one "
+            "on your account's API tokens page.",
+            type=UNAUTHORISED,
+            headers={"WWW-Authenticate": challenge},
+        )
+    user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiProblem(
+            401,
+            "The token is not valid: it may be mistyped, revoked or not a bearer token.",
+            type=UNAUTHORISED,
+            headers={"WWW-Authenticate": f'{challenge}, error="invalid_token"'},
+        )
+    g.api_user = user
+    _refuse_unknown_parameters()
+
+
+#: The query parameters each operation understands; any other is refused with 422, so a
+#: typo such as ?kidn=paid is reported instead of silently listing everything.
+QUERY_PARAMETERS: dict[str, frozenset[str]] = {
+    "api.list_projects": frozenset({"kind", "technology", "limit", "offset"}),
+    "api.search_technologies": frozenset({"q", "limit"}),
+    "api.export_json_resume": frozenset({"scope"}),
+    "api.import_json_resume": frozenset({"details"}),
+}
+
+
+def _refuse_unknown_parameters() -> None:
+    allowed = QUERY_PARAMETERS.get(request.endpoint or "", frozenset())
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        raise validation_problem(
+            [FieldError("", "Is not a parameter of this operation.", field=name[:100])
+             for name in unknown[:20]],
+            "The query string has unknown parameters; see errors.",
+        )  # fmt: skip
+
+
+@bp.after_request
+def no_cache(response: Response) -> Response:
+    """Keep personal data out of shared caches."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        response.vary.add("Authorization")
+    return response
+
+
+# --- the document and its page ---------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """Serve the OpenAPI 3.1 document."""
+    return jsonify(openapi.document())
+
+
+@bp.get("/docs")
+def docs():
+    """Show the API reference page, rendered from the OpenAPI document."""
+    return render_template(
+        "api/docs.html", page=openapi.reference(openapi.document(), request.host_url)
+    )
+
+
+# --- query strings ----------------------------------------------------------------
+
+
+def _int_arg(name: str, default: int, low: int, high: int, errors: list[FieldError]) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10 or not low <= int(raw) <= high:
+        errors.append(FieldError("", f"Must be a whole number from {low} to {high}.", field=name))
+        return default
+    return int(raw)
+
+
+def _text_arg(name: str, longest: int, errors: list[FieldError]) -> str | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if len(raw) > longest or any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF for ch in raw):
+        errors.append(FieldError("", f"Must be at most {longest} printable characters.",
+                                 field=name))  # fmt: skip
+        return None
+    return raw.strip() or None
+
+
+def _own_project(project_id: int) -> Project:
+    project = (
+        projects.get_user_project(current_api_user(), project_id)
+        if 0 < project_id <= MAX_ID
+        else None
+    )
+    if project is None:
+        raise ApiProblem(404, f"You have no project with id {project_id}.")
+    return project
+
+
+# --- projects -------------------------------------------------------------------
+
+
+@bp.get("/projects")
+def list_projects():
+    """List the user's projects, newest first, filtered and a page at a time."""
+    errors: list[FieldError] = []
+    kind = request.args.get("kind")
+    if kind is not None and kind not in KINDS:
+        errors.append(FieldError("", f"Must be one of: {', '.join(KINDS)}.", field="kind"))
+    technology = _text_arg("technology", 200, errors)
+    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, errors)
+    offset = _int_arg("offset", 0, 0, MAX_OFFSET, errors)
+    if errors:
+        raise validation_problem(errors, "The query string has invalid parameters; see errors.")
+    if technology:
+        tag = get_catalogue().normalise(technology)
+        technology = tag.name if tag else None
+    filters = projects.ProjectFilter(kind=kind, technology=technology)
+    user = current_api_user()
+    total = projects.count_projects(user, filters)
+    items = projects.list_projects(user, filters, limit=limit, offset=offset)
+
+    def page_url(at: int) -> str:
+        args = {k: v for k, v in (("kind", kind), ("technology", technology)) if v}
+        return url_for("api.list_projects", limit=limit, offset=at, **args)
+
+    links: dict[str, str | None] = {
+        "self": page_url(offset),
+        "first": page_url(0),
+        "prev": page_url(max(0, offset - limit)) if offset > 0 else None,
+        "next": page_url(offset + limit) if offset + limit < total else None,
+        "last": page_url(max(0, (total - 1) // limit * limit)),
+    }
+    return {
+        "items": [project_json(p) for p in items],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "links": links,
+    }
+
+
+@bp.post("/projects")
+def create_project():
+    """Create a project."""
+    record = record_from_json(json_object())
+    project = projects.create_project(current_api_user(), record)
+    url = url_for("api.get_project", project_id=project.id)
+    return project_json(project), 201, {"Location": url}
+
+
+@bp.get("/projects/<int:project_id>")
+def get_project(project_id: int):
+    """Return one of the user's projects."""
+    return project_json(_own_project(project_id))
+
+
+@bp.put("/projects/<int:project_id>")
+def replace_project(project_id: int):
+    """Replace every field of a project."""
+    project = _own_project(project_id)
+    record = record_from_json(json_object())
+    projects.update_project(current_api_user(), project, record)
+    return project_json(project)
+
+
+@bp.patch("/projects/<int:project_id>")
+def update_project(project_id: int):
+    """Change some fields of a project (JSON Merge Patch)."""
+    project = _own_project(project_id)
+    body = json_object(media_types=("application/json", "application/merge-patch+json"))
+    record = record_from_json(body, base=project.to_record())
+    projects.update_project(current_api_user(), project, record)
+    return project_json(project)
+
+
+@bp.delete("/projects/<int:project_id>")
+def delete_project(project_id: int):
+    """Delete a project."""
+    projects.delete_project(current_api_user(), _own_project(project_id))
+    return "", 204
+
+
+# --- technologies -------------------------------------------------------------
+
+
+@bp.get("/technologies")
+def search_technologies():
+    """Search the technology catalogue by name or alias (all of it without q)."""
+    errors: list[FieldError] = []
+    query = _text_arg("q", 60, errors)
+    limit = _int_arg("limit", 20, 1, 500, errors)
+    if errors:
+        raise validation_problem(errors, "The query string has invalid parameters; see errors.")
+    catalogue = get_catalogue()
+    found = catalogue.search(query, limit=limit) if query else list(catalogue)[:limit]
+    return {
+        "items": [
+            {"name": t.name, "category": t.category, "aliases": list(t.aliases)} for t in found
+        ],
+        "total": len(found),
+    }
+
+
+@bp.get("/me/technologies")
+def my_technologies():
+    """List the technologies on the user's projects, with how many projects use each."""
+    catalogue = get_catalogue()
+    return {
+        "items": [
+            {"name": name, "projects": count, "category": catalogue.category_of(name)}
+            for name, count in projects.technology_usage(current_api_user())
+        ]
+    }
+
+
+# --- profiles and readiness -------------------------------------------------------
+
+
+def _profile_json(profile, target_slug: str) -> dict[str, Any]:
+    return {
+        "slug": profile.slug,
+        "title": profile.title,
+        "description": profile.description,
+        "builtin": bool(profile.builtin),
+        "target": profile.slug == target_slug,
+        "requirements": [
+            {
+                "id": r.id,
+                "label": r.label,
+                "why": r.why,
+                "weight": r.weight,
+                "shape": r.shape,
+                "technologies": list(r.technologies),
+            }
+            for r in profile.requirements
+        ],
+    }
+
+
+def _user_profile(slug: str):
+    user = current_api_user()
+    available = readiness_service.user_profiles(user)
+    profile = available.get(slug)
+    if profile is None:
+        raise ApiProblem(404, "You have no role profile with that slug.")
+    return profile, readiness_service.target_of(user, available).slug
+
+
+@bp.get("/profiles")
+def list_profiles():
+    """List the role profiles the user can score against: shipped ones, then their own."""
+    user = current_api_user()
+    available = readiness_service.user_profiles(user)
+    target = readiness_service.target_of(user, available).slug
+    return {"items": [_profile_json(p, target) for p in available.values()]}
+
+
+@bp.get("/profiles/<slug>")
+def get_profile(slug: str):
+    """Return one role profile."""
+    profile, target = _user_profile(slug)
+    return _profile_json(profile, target)
+
+
+@bp.get("/profiles/<slug>/readiness")
+def get_readiness(slug: str):
+    """Return the readiness score for a profile, part by part, with the next steps."""
+    profile, _ = _user_profile(slug)
+    today = date.today()
+    records = projects.user_records(current_api_user())
+    readiness = score_portfolio(records, profile, today)
+    steps = next_steps(records, profile, today, get_catalogue())
+    parts = []
+    for part, shown in zip(readiness.parts, readiness.display_parts(), strict=True):
+        parts.append(
+            {
+                "requirement": part.requirement.id,
+                "label": part.requirement.label,
+                "points": shown,
+                "max_points": round(part.max_points, 1),
+                "coverage": round(part.coverage, 4),
+                "met": part.met,
+                "missing": list(part.missing),
+                "evidence": [
+                    {
+                        "project_id": e.project_id,
+                        "project_title": e.project_title,
+                        "reason": e.technology_or_reason,
+                        "amount": round(e.amount, 4),
+                    }
+                    for e in part.evidence
+                ],
+            }
+        )
+    return {
+        "profile": profile.slug,
+        "title": profile.title,
+        "score": readiness.display_total,
+        "met": readiness.met_count,
+        "requirements": len(readiness.parts),
+        "parts": parts,
+        "next_steps": [
+            {
+                "requirement": step.requirement_id,
+                "text": step.text,
+                "gain": round(step.gain, 1),
+                "kind": step.planned.kind,
+                "technologies": list(step.planned.technologies),
+            }
+            for step in steps
+        ],
+        "computed_on": today.isoformat(),
+    }

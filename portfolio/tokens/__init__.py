@@ -1,0 +1,1 @@
+"""Personal access tokens for the JSON API: created, named and revoked by their owner."""
