@@ -34,6 +34,12 @@ serve: $(VENV)/.installed
 	APP_ENV=production $(BIN)/flask db upgrade
 	APP_ENV=production PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
+## bench: page throughput as ratios to /healthz under gunicorn, on SQLite and PostgreSQL
+bench: $(VENV)/.installed-test
+	@command -v ab >/dev/null || (apt-get update -qq && apt-get install -y -qq apache2-utils)
+	$(BIN)/python tests/benchmarks/bench_pages.py
+	$(BIN)/python tests/benchmarks/bench_scoring.py
+
 ## load: 20 simulated users for 60 s against gunicorn on SQLite, then PostgreSQL; checks nothing is lost
 load: $(VENV)/.installed-test
 	$(BIN)/python tests/load/load_harness.py --users 20 --duration 60 --databases sqlite,postgresql
