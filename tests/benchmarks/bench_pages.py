@@ -40,7 +40,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "load"))
 
-from load_harness import fresh_postgres_database, free_port, postgres_cluster  # noqa: E402
+from load_harness import free_port, fresh_postgres_database, postgres_cluster  # noqa: E402
 
 from portfolio import create_app  # noqa: E402
 from portfolio.extensions import db  # noqa: E402
@@ -54,9 +54,9 @@ from portfolio.models import (  # noqa: E402
 )
 
 EMAIL = "bench@example.com"
-PASSWORD = "bench-password-123"  # noqa: S105  (a throwaway account in a temporary database)
-SHARE_TOKEN = "bench-share-token-0123456789abcdef"  # noqa: S105
-API_TOKEN = "pt_bench_api_token_0123456789abcdef"  # noqa: S105
+PASSWORD = "bench-password-123"
+SHARE_TOKEN = "bench-share-token-0123456789abcdef"
+API_TOKEN = "pt_bench_api_token_0123456789abcdef"
 TECHNOLOGY_SETS = (
     ("Python", "Flask", "PostgreSQL", "REST APIs"),
     ("PHP", "Laravel", "MySQL"),
@@ -235,10 +235,8 @@ def gunicorn(url: str, workdir: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
+            if _healthy(base):
+                break
             time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not start")
@@ -247,6 +245,14 @@ def gunicorn(url: str, workdir: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def login(base: str) -> str:
@@ -349,16 +355,13 @@ def bench_database(kind: str, pg_server: str | None, workdir: Path, requests: in
     with gunicorn(url, workdir) as (base, master):
         session = login(base)
         plan = pages(session)
-        for path, headers in plan.values():  # warm every worker's caches
-            for _ in range(4):
-                subprocess.run(["ab", "-q", "-n", "4", "-c", "2", *sum(
-                    (["-H", f"{k}: {v}"] for k, v in headers.items()), []), base + path],
-                    capture_output=True, check=False)  # fmt: skip
+        for path, headers in plan.values():  # warm every worker's caches first
+            drive(base + path, 16, headers)
         results = {name: drive(base + path, requests, hdrs) for name, (path, hdrs) in plan.items()}
         rss = worker_rss_mib(master)
 
     baseline = results["/healthz"].rps
-    print(f"| page | req/s | ratio to /healthz | target | p50 ms | p95 ms | failed |")
+    print("| page | req/s | ratio to /healthz | target | p50 ms | p95 ms | failed |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, result in results.items():
         target = TARGETS.get(name)
@@ -379,9 +382,8 @@ def bench_database(kind: str, pg_server: str | None, workdir: Path, requests: in
     print("\n| page | SQL queries at 5 projects | at 200 projects | equal |")
     print("|---|---:|---:|---|")
     for name in count_paths:
-        print(
-            f"| {name} | {few[name]} | {many[name]} | {'yes' if few[name] == many[name] else 'NO'} |"
-        )
+        equal = "yes" if few[name] == many[name] else "NO"
+        print(f"| {name} | {few[name]} | {many[name]} | {equal} |")
 
 
 def bench_scale(kind: str, pg_server: str | None, workdir: Path, requests: int) -> None:
