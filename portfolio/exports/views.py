@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from portfolio.caching import cache
 from portfolio.exports import service
 from portfolio.exports.forms import (
     LINK_ROWS,
@@ -186,12 +187,18 @@ def details():
 def download_html():
     """Download the public page as one self-contained HTML file."""
     settings = service.settings_of(current_user)
-    context = _page_context(current_user, settings, page_url="")
-    html = render_template(
-        "exports/standalone.html",
-        inline_css=Markup(_inline_css()),  # noqa: S704 (our own stylesheet, not user text)
-        **context,
-    )
+    version = service.SharedPortfolio(user=current_user, settings=settings).etag
+
+    def render() -> str:
+        context = _page_context(current_user, settings, page_url="")
+        return render_template(
+            "exports/standalone.html",
+            inline_css=Markup(_inline_css()),  # noqa: S704 (our own stylesheet, not user text)
+            **context,
+        )
+
+    # The etag changes with anything the file shows, so it keys the cached render.
+    html = cache("public_page").get_or_compute(("download", version), render)
     return _attachment(html, "portfolio.html", "text/html; charset=utf-8")
 
 
@@ -312,12 +319,14 @@ def public(token: str):
     if _not_modified(shared):
         response.status_code = 304
         return response
-    context = _page_context(
-        shared.user,
-        shared.settings,
-        page_url=url_for("exports.public", token=token, _external=True),
-    )
-    response.set_data(render_template("exports/public.html", **context))
+    page_url = url_for("exports.public", token=token, _external=True)
+
+    def render() -> str:
+        context = _page_context(shared.user, shared.settings, page_url=page_url)
+        return render_template("exports/public.html", **context)
+
+    # Anyone may ask for this page, often: render it once per version of what it shows.
+    response.set_data(cache("public_page").get_or_compute(("page", shared.etag, page_url), render))
     response.content_type = "text/html; charset=utf-8"
     return response
 
