@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from portfolio.caching import cache
 from portfolio.extensions import db
 from portfolio.models import DEFAULT_PROFILE, CustomProfile, ScoreSnapshot, User, utcnow
-from portfolio.projects.record import KINDS
+from portfolio.projects.record import KINDS, ProjectRecord
 from portfolio.projects.services import user_records
 from portfolio.readiness.advice import NextStep, next_steps
 from portfolio.readiness.profiles import (
@@ -31,6 +31,8 @@ from portfolio.technologies.catalogue import get_catalogue
 
 #: How many score snapshots the dashboard chart shows.
 HISTORY_POINTS = 60
+
+
 def builtin_profiles() -> dict[str, RoleProfile]:
     """Return the shipped profiles, validated once when the app started."""
     return current_app.extensions["role_profiles"]
@@ -99,6 +101,45 @@ def _compute_dashboard(user: User, today: date) -> DashboardData:
     for project in projects:
         counts[project.kind] = counts.get(project.kind, 0) + 1
     return DashboardData(counts, profile, readiness, steps, score_history(user, profile.slug))
+
+
+class PortfolioView:
+    """One user's readiness for any profile, computed at most once per portfolio version.
+
+    Pages and API calls ask for scores and next steps of several profiles; the
+    projects are loaded once per request, and only if some answer is not cached.
+    """
+
+    def __init__(self, user: User, today: date) -> None:
+        self.user = user
+        self.today = today
+        self._projects: list[ProjectRecord] | None = None
+
+    @property
+    def projects(self) -> list[ProjectRecord]:
+        """Return the user's projects, loaded on first use."""
+        if self._projects is None:
+            self._projects = user_records(self.user)
+        return self._projects
+
+    def _key(self, what: str, profile: RoleProfile) -> tuple:
+        # The profile itself is in the key: a custom profile deleted and made again
+        # under the same slug may ask for different things.
+        return (what, self.user.id, self.user.portfolio_changed_at, profile, self.today)
+
+    def readiness(self, profile: RoleProfile) -> Readiness:
+        """Return the score for a profile."""
+        return cache("dashboard").get_or_compute(
+            self._key("readiness", profile),
+            lambda: score_portfolio(self.projects, profile, self.today),
+        )
+
+    def steps(self, profile: RoleProfile) -> list[NextStep]:
+        """Return the next steps for a profile, biggest gain first."""
+        return cache("dashboard").get_or_compute(
+            self._key("steps", profile),
+            lambda: next_steps(self.projects, profile, self.today, get_catalogue()),
+        )
 
 
 def score_history(user: User, slug: str) -> list[tuple[datetime, float]]:

@@ -10,11 +10,10 @@ from flask_login import current_user, login_required
 from portfolio.projects.record import KIND_LABELS, ProjectRecord
 from portfolio.projects.services import portfolio_changed, user_records
 from portfolio.readiness import service
-from portfolio.readiness.advice import next_steps, what_if
+from portfolio.readiness.advice import what_if
 from portfolio.readiness.charts import coverage_chart
 from portfolio.readiness.forms import AdvertForm, ProfileForm, TargetForm, WhatIfForm
 from portfolio.readiness.profiles import ProfileError, profile_from_technologies
-from portfolio.readiness.scoring import score_portfolio
 from portfolio.technologies.catalogue import get_catalogue
 from portfolio.technologies.extract import extract_technologies
 
@@ -36,10 +35,9 @@ def require_login() -> None:
 @bp.route("/")
 def profiles():
     """Compare readiness for every profile side by side."""
-    today = date.today()
-    projects = user_records(current_user)
+    view = service.PortfolioView(current_user, date.today())
     available = service.user_profiles(current_user)
-    rows = [(profile, score_portfolio(projects, profile, today)) for profile in available.values()]
+    rows = [(profile, view.readiness(profile)) for profile in available.values()]
     return render_template(
         "readiness/profiles.html",
         rows=rows,
@@ -54,15 +52,14 @@ def profile(slug: str):
     """Explain the score for one profile, requirement by requirement."""
     available = service.user_profiles(current_user)
     role = available.get(slug) or abort(404)
-    today = date.today()
-    projects = user_records(current_user)
-    readiness = score_portfolio(projects, role, today)
+    view = service.PortfolioView(current_user, date.today())
+    readiness = view.readiness(role)
     return render_template(
         "readiness/profile.html",
         role=role,
         readiness=readiness,
         parts=list(zip(readiness.parts, readiness.display_parts(), strict=True)),
-        steps=next_steps(projects, role, today, get_catalogue()),
+        steps=view.steps(role),
         chart=coverage_chart(readiness, id_prefix=f"coverage-{role.slug}"),
         is_target=service.target_of(current_user, available).slug == role.slug,
         target_form=TargetForm(profile=role.slug),
