@@ -21,6 +21,7 @@ API_VERSION = "1.0.0"
 PREFIX = "/api/v1"
 MONTH_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
 MAX_ID = 2**31 - 1
+_IMPORT_KB = 400  # portfolio.exports.service.IMPORT_MAX_BYTES, checked by a test
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -340,6 +341,38 @@ def _schemas() -> dict[str, Any]:
                 },
             },
         },
+        "JsonResume": {
+            "type": "object",
+            "description": "A JSON Resume document (jsonresume.org/schema, v1.0.0). Only the "
+            "main sections are described here; the importer checks the whole schema and "
+            "reports each problem with its place in the file.",
+            "properties": {
+                "basics": {"type": "object"},
+                "work": {"type": "array", "items": {"type": "object"}},
+                "volunteer": {"type": "array", "items": {"type": "object"}},
+                "projects": {"type": "array", "items": {"type": "object"}},
+                "skills": {"type": "array", "items": {"type": "object"}},
+                "meta": {"type": "object"},
+            },
+        },
+        "ImportResult": {
+            "type": "object",
+            "required": ["created", "skipped", "details_updated", "notes"],
+            "properties": {
+                "created": {"type": "integer", "minimum": 0},
+                "skipped": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Projects you already had.",
+                },
+                "details_updated": {"type": "boolean"},
+                "notes": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "What was skipped, shortened or dropped.",
+                },
+            },
+        },
         "NextStep": {
             "type": "object",
             "required": ["requirement", "text", "gain", "kind", "technologies"],
@@ -562,6 +595,65 @@ def _paths() -> dict[str, Any]:
                 "responses": _responses({"200": _json(_ref("Readiness"), "The score.")}, "404"),
             },
         },
+        f"{PREFIX}/exports/json-resume": {
+            "get": {
+                "operationId": "exportJsonResume",
+                "tags": ["JSON Resume"],
+                "summary": "Export your portfolio as a JSON Resume",
+                "description": "A [JSON Resume](https://jsonresume.org/schema) v1.0.0 "
+                "document. With `scope=public` (the default) it holds your public "
+                "projects and the details you chose to show, ready to publish; with "
+                "`scope=all`, every project and detail, for moving your data. Each "
+                "project carries an `x-portfolio` object so importing it back restores "
+                "it exactly.",
+                "parameters": [
+                    {
+                        "name": "scope",
+                        "in": "query",
+                        "description": "public or all.",
+                        "schema": {
+                            "type": "string",
+                            "enum": ["public", "all"],
+                            "default": "public",
+                        },
+                    }
+                ],
+                "responses": _responses({"200": _json(_ref("JsonResume"), "The résumé.")}, "422"),
+            }
+        },
+        f"{PREFIX}/imports/json-resume": {
+            "post": {
+                "operationId": "importJsonResume",
+                "tags": ["JSON Resume"],
+                "summary": "Import projects from a JSON Resume",
+                "description": "Creates the résumé's projects (and its work and "
+                "volunteering) that you do not already have, in one transaction: a project "
+                "with the same title, kind, organisation and start is skipped, so importing "
+                "the same file twice answers 409 the second time. Imported projects are "
+                "private. With `details=true` the résumé's basics replace your details. "
+                f"At most {_IMPORT_KB} kB.",
+                "parameters": [
+                    {
+                        "name": "details",
+                        "in": "query",
+                        "description": "Also replace your name, headline and other details.",
+                        "schema": {"type": "boolean", "default": False},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("JsonResume")}},
+                },
+                "responses": _responses(
+                    {"200": _json(_ref("ImportResult"), "What was imported.")},
+                    "400",
+                    "409",
+                    "413",
+                    "415",
+                    "422",
+                ),
+            }
+        },
     }
 
 
@@ -604,6 +696,7 @@ def _document_json() -> str:
                 {"name": "Projects", "description": "Your portfolio's projects."},
                 {"name": "Technologies", "description": "The catalogue and your usage."},
                 {"name": "Readiness", "description": "Role profiles and your score."},
+                {"name": "JSON Resume", "description": "Export and import résumés."},
             ],
             "security": [{"bearer": []}],
             "paths": _paths(),

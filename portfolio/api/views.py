@@ -8,6 +8,7 @@ Another user's ids answer 404, exactly like ids that do not exist.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,15 @@ from flask import Blueprint, Response, g, jsonify, render_template, request, url
 
 from portfolio.api import openapi
 from portfolio.api.payloads import json_object, project_json, record_from_json
-from portfolio.api.problems import UNAUTHORISED, ApiProblem, FieldError, validation_problem
+from portfolio.api.problems import (
+    CONFLICT,
+    UNAUTHORISED,
+    ApiProblem,
+    FieldError,
+    validation_problem,
+)
+from portfolio.exports import service as exports
+from portfolio.exports.jsonresume import ResumeImportError
 from portfolio.extensions import csrf
 from portfolio.models import Project, User
 from portfolio.projects import services as projects
@@ -31,7 +40,7 @@ csrf.exempt(bp)
 
 #: Bodies larger than this are refused with 413 (imports have their own, larger limit).
 MAX_BODY = 256 * 1024
-MAX_IMPORT_BODY = 1_000_000
+MAX_IMPORT_BODY = exports.IMPORT_MAX_BYTES
 #: The largest id a path may carry: both databases store ids as 32-bit integers.
 MAX_ID = 2**31 - 1
 MAX_LIMIT = 100
@@ -374,4 +383,85 @@ def get_readiness(slug: str):
             for step in steps
         ],
         "computed_on": today.isoformat(),
+    }
+
+
+# --- JSON Resume --------------------------------------------------------------
+
+
+def _bool_arg(name: str, errors: list[FieldError]) -> bool:
+    raw = request.args.get(name)
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    errors.append(FieldError("", "Must be true or false.", field=name))
+    return False
+
+
+@bp.get("/exports/json-resume")
+def export_json_resume():
+    """Export the portfolio as a JSON Resume document (public projects unless scope=all)."""
+    scope = request.args.get("scope", "public")
+    if scope not in ("public", "all"):
+        raise validation_problem(
+            [FieldError("", "Must be public or all.", field="scope")],
+            "The query string has invalid parameters; see errors.",
+        )
+    resume = exports.export_json_resume(current_api_user(), public_only=scope == "public")
+    return jsonify(resume)
+
+
+_LOCATION_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _pointer(location: str) -> str:
+    """Turn an importer location ("projects[2].name") into a JSON Pointer."""
+    if location == "file" or location.startswith("line "):
+        return ""
+    parts = [m.group(1) or m.group(2) for m in _LOCATION_PART.finditer(location)]
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@bp.post("/imports/json-resume")
+def import_json_resume():
+    """Import the projects of a JSON Resume that the portfolio lacks (all or nothing)."""
+    errors: list[FieldError] = []
+    include_details = _bool_arg("details", errors)
+    if errors:
+        raise validation_problem(errors, "The query string has invalid parameters; see errors.")
+    json_object()  # 415 for other media types, 400 for broken JSON, 422 for non-objects
+    user = current_api_user()
+    try:
+        preview = exports.plan_import(user, request.get_data(cache=True))
+    except ResumeImportError as error:
+        raise validation_problem(
+            [FieldError(_pointer(p.location), p.message, field=p.location[:200])
+             for p in error.problems],
+            "The résumé cannot be imported; see errors.",
+        ) from None  # fmt: skip
+    details = include_details and preview.plan.owner is not None
+    if not preview.plan.projects and not details:
+        raise validation_problem(
+            [FieldError("/projects", "The résumé has no projects, work or volunteering.")],
+            "There is nothing in the résumé to import.",
+        )
+    if not preview.new and not details:
+        raise ApiProblem(
+            409,
+            f"All {len(preview.present)} projects in the résumé are already in your "
+            "portfolio (same title, kind, organisation and start); nothing was imported.",
+            type=CONFLICT,
+            title="Already imported",
+        )
+    result = exports.apply_import(user, preview.plan, include_details=include_details)
+    if not result.created and not result.details_updated:
+        # Another import of the same file finished first.
+        raise ApiProblem(409, "These projects were imported meanwhile; nothing was imported.",
+                         type=CONFLICT, title="Already imported")  # fmt: skip
+    return {
+        "created": result.created,
+        "skipped": result.skipped,
+        "details_updated": result.details_updated,
+        "notes": list(preview.plan.skipped),
     }

@@ -15,6 +15,8 @@ SQLite and PostgreSQL, with a few of Ada's projects in place so ids can hit real
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from api_helpers import new_project
@@ -61,7 +63,8 @@ def seeded(api) -> None:
 
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    # Bounded so the suite stays fast; API_FUZZ_EXAMPLES=500 digs deeper by hand.
+    max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "30")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                            HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],

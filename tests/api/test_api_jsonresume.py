@@ -1,0 +1,88 @@
+"""JSON Resume export and import through the API."""
+
+from __future__ import annotations
+
+import json
+
+from api_helpers import new_project
+
+from portfolio.api.openapi import _IMPORT_KB
+from portfolio.exports.service import IMPORT_MAX_BYTES
+
+
+def test_export_holds_public_projects_unless_scope_all(api):
+    new_project(api, title="Public one", public=True)
+    new_project(api, title="Private one")
+    public = api.get("/api/v1/exports/json-resume")
+    assert public.status_code == 200 and public.mimetype == "application/json"
+    titles = [p["name"] for p in public.get_json().get("projects", [])]
+    assert titles == ["Public one"]
+    everything = api.get("/api/v1/exports/json-resume?scope=all").get_json()
+    assert {p["name"] for p in everything["projects"]} == {"Public one", "Private one"}
+    assert api.get("/api/v1/exports/json-resume?scope=mine").status_code == 422
+
+
+def test_export_then_import_into_another_account_then_409(api, bob_api):
+    new_project(api, title="Shop", kind="paid", organisation="Acme", technologies=["py"])
+    new_project(api, title="Blog", start="2024-06")
+    resume = api.get("/api/v1/exports/json-resume?scope=all").get_json()
+    first = bob_api.post("/api/v1/imports/json-resume", json=resume)
+    assert first.status_code == 200, first.get_json()
+    assert first.get_json()["created"] == 2 and first.get_json()["skipped"] == 0
+    bobs = bob_api.get("/api/v1/projects").get_json()["items"]
+    assert {p["title"] for p in bobs} == {"Shop", "Blog"}
+    assert next(p for p in bobs if p["title"] == "Shop")["technologies"] == ["Python"]
+    again = bob_api.post("/api/v1/imports/json-resume", json=resume)
+    assert again.status_code == 409
+    assert again.mimetype == "application/problem+json"
+    assert again.get_json()["type"].endswith("#problem-conflict")
+    assert bob_api.get("/api/v1/projects").get_json()["total"] == 2
+
+
+def test_import_skips_what_exists_and_adds_the_rest(api):
+    new_project(api, title="Blog", start="2024-06")
+    resume = api.get("/api/v1/exports/json-resume?scope=all").get_json()
+    resume["projects"].append({"name": "New thing", "startDate": "2023-02"})
+    result = api.post("/api/v1/imports/json-resume", json=resume).get_json()
+    assert result["created"] == 1 and result["skipped"] == 1
+
+
+def test_invalid_resume_is_422_with_pointers(api):
+    response = api.post(
+        "/api/v1/imports/json-resume", json={"projects": [{"name": 5, "startDate": "soon"}]}
+    )
+    assert response.status_code == 422
+    pointers = {e["pointer"] for e in response.get_json()["errors"]}
+    assert any(p.startswith("/projects/0") for p in pointers), pointers
+    assert api.get("/api/v1/projects").get_json()["total"] == 0
+
+
+def test_resume_without_projects_is_422(api):
+    response = api.post("/api/v1/imports/json-resume", json={"basics": {"name": "Ada"}})
+    assert response.status_code == 422
+
+
+def test_import_details_updates_the_owner(api):
+    response = api.post(
+        "/api/v1/imports/json-resume?details=true",
+        json={"basics": {"name": "Ada Lovelace", "label": "Engineer"}},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["details_updated"] is True
+    exported = api.get("/api/v1/exports/json-resume?scope=all").get_json()
+    assert exported["basics"]["name"] == "Ada Lovelace"
+
+
+def test_import_refuses_bad_bodies(api):
+    url = "/api/v1/imports/json-resume"
+    assert api.post(url, data="{", content_type="application/json").status_code == 400
+    assert api.post(url, data="[]", content_type="application/json").status_code == 422
+    assert api.post(url, data="{}", content_type="text/plain").status_code == 415
+    assert api.post(url + "?details=maybe", json={}).status_code == 422
+    big = json.dumps({"basics": {"summary": "x" * IMPORT_MAX_BYTES}})
+    too_big = api.post(url, data=big, content_type="application/json")
+    assert too_big.status_code == 413 and too_big.mimetype == "application/problem+json"
+
+
+def test_documented_import_limit_matches_the_service():
+    assert _IMPORT_KB * 1000 == IMPORT_MAX_BYTES
