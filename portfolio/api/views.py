@@ -30,8 +30,7 @@ from portfolio.models import Project, User
 from portfolio.projects import services as projects
 from portfolio.projects.record import KINDS
 from portfolio.readiness import service as readiness_service
-from portfolio.readiness.advice import next_steps
-from portfolio.readiness.scoring import score_portfolio
+from portfolio.readiness.service import PortfolioView
 from portfolio.technologies.catalogue import get_catalogue
 from portfolio.tokens.services import user_for_token
 
@@ -339,10 +338,11 @@ def get_profile(slug: str):
 def get_readiness(slug: str):
     """Return the readiness score for a profile, part by part, with the next steps."""
     profile, _ = _user_profile(slug)
+    # The same cached answers the dashboard uses: computed once per portfolio version.
     today = date.today()
-    records = projects.user_records(current_api_user())
-    readiness = score_portfolio(records, profile, today)
-    steps = next_steps(records, profile, today, get_catalogue())
+    view = PortfolioView(current_api_user(), today)
+    readiness = view.readiness(profile)
+    steps = view.steps(profile)
     parts = []
     for part, shown in zip(readiness.parts, readiness.display_parts(), strict=True):
         parts.append(

@@ -333,7 +333,7 @@ def pages(session: str) -> dict[str, tuple[str, dict[str, str]]]:
         "project list": ("/projects/", cookie),
         "public page": (f"/p/{SHARE_TOKEN}", {}),
         "public page download": ("/share/download/portfolio.html", cookie),
-        "JSON Resume export": ("/api/v1/resume", bearer),
+        "JSON Resume export": ("/api/v1/exports/json-resume", bearer),
         "readiness API": ("/api/v1/profiles/back-end-engineer/readiness", bearer),
     }
 
