@@ -10,13 +10,16 @@ HTTPS (`PREFERRED_URL_SCHEME=https`) or when the request itself is secure. Behin
 reverse proxy, set `TRUSTED_PROXIES=<number of proxies>` (or `PROXY_FIX=1` for one) so
 X-Forwarded-For/-Proto/-Host count; never set it when clients reach the app directly,
 or they could forge their address and scheme.
+
+A request whose path, query string or form data holds a NUL character is refused with
+400 before any view runs: PostgreSQL cannot store NUL, so it would otherwise fail as a 500.
 """
 
 from __future__ import annotations
 
 import os
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
@@ -31,6 +34,10 @@ PERMISSIONS_POLICY = (
     "screen-wake-lock=(), sync-xhr=(), usb=(), xr-spatial-tracking=()"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+NUL_MESSAGE = (
+    "The request contains a NUL character (\\x00), which no address or form field "
+    "may hold. Remove it and try again."
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -92,6 +99,12 @@ def register_security(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
 
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        """Answer 400 when the path, query string or form holds a NUL character."""
+        if has_nul_character():
+            abort(400, description=NUL_MESSAGE)
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
@@ -99,6 +112,21 @@ def register_security(app: Flask) -> None:
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def has_nul_character() -> bool:
+    """Return whether the request's path, query string or form data holds a NUL character.
+
+    PostgreSQL cannot store NUL in text, so such input would fail deep inside a query.
+    The API checks its own query strings and JSON bodies (and answers 422 naming the
+    field), so under /api/ only the path is checked here.
+    """
+    if "\x00" in request.path:
+        return True
+    if request.path.startswith("/api/"):
+        return False
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    return any("\x00" in name or "\x00" in value for name, value in fields)
 
 
 class SecureCookiesOverHttps:

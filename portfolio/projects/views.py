@@ -14,6 +14,9 @@ from portfolio.technologies.catalogue import get_catalogue
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
+#: The highest page number the list accepts; larger ones show this page.
+MAX_PAGE = 100_000
+
 
 @bp.before_request
 @login_required
@@ -59,7 +62,8 @@ def index():
         tag = get_catalogue().normalise(technology)
         technology = tag.name if tag else None
     page = request.args.get("page", 1, type=int) or 1
-    page = max(page, 1)
+    # A huge page would overflow the database's OFFSET; nobody has 100,000 pages.
+    page = min(max(page, 1), MAX_PAGE)
     per_page = current_app.config["PROJECTS_PER_PAGE"]
     filters = services.ProjectFilter(kind=kind, technology=technology)
     # Rendering fifty cards costs more than the queries; the body depends only on
@@ -102,7 +106,7 @@ def create():
     return _render_form(form, project=None)
 
 
-@bp.route("/<int:project_id>")
+@bp.route("/<int(max=2147483647):project_id>")
 def detail(project_id: int):
     """Show one project."""
     project = _own_project_or_404(project_id)
@@ -114,7 +118,7 @@ def detail(project_id: int):
     )
 
 
-@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int(max=2147483647):project_id>/edit", methods=["GET", "POST"])
 def edit(project_id: int):
     """Edit a project."""
     project = _own_project_or_404(project_id)
@@ -129,7 +133,7 @@ def edit(project_id: int):
     return _render_form(form, project=project)
 
 
-@bp.route("/<int:project_id>/delete", methods=["GET", "POST"])
+@bp.route("/<int(max=2147483647):project_id>/delete", methods=["GET", "POST"])
 def delete(project_id: int):
     """Confirm, then delete a project."""
     project = _own_project_or_404(project_id)

@@ -47,7 +47,7 @@ def index():
     ), 422 if form.errors else 200
 
 
-@bp.route("/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/<int(max=2147483647):token_id>/revoke", methods=["POST"])
 def revoke(token_id: int):
     """Revoke one of the user's tokens."""
     form = RevokeTokenForm()
