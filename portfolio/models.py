@@ -7,6 +7,7 @@ the history of readiness scores and personal API tokens.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -38,6 +39,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def new_session_token() -> str:
+    """Return a random token for the login cookies."""
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user"
 
@@ -50,6 +56,9 @@ class User(UserMixin, db.Model):
     target_profile: Mapped[str] = mapped_column(String(120), default=DEFAULT_PROFILE)
     # Bumped on every change to the portfolio; drives ETags and cache keys.
     portfolio_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the session and remember-me cookies name instead of the id: a deleted
+    # account's id can be given to a new one, and a new password must end old sessions.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
     projects: Mapped[list[Project]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
@@ -58,9 +67,14 @@ class User(UserMixin, db.Model):
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    def get_id(self) -> str:
+        """Return what the login cookies store to find this user again."""
+        return self.session_token
+
     def set_password(self, password: str) -> None:
-        """Store a salted hash of the password."""
+        """Store a salted hash of the password and end every other session."""
         self.password_hash = generate_password_hash(password)
+        self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
         """Return whether the password matches the stored hash."""

@@ -189,6 +189,12 @@ class Browserless:
 
 
 @pytest.fixture
+def new_device(app: Flask):
+    """Return a function that opens another browser (a client with its own cookies)."""
+    return lambda: Browserless(app.test_client())
+
+
+@pytest.fixture
 def auth(client: FlaskClient) -> Browserless:
     return Browserless(client)
 

@@ -167,3 +167,44 @@ def test_post_without_csrf_token_is_400(client):
 def test_too_large_request_is_413(client):
     response = client.post("/auth/login", data={"email": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
+
+
+def test_deleted_accounts_other_session_does_not_open_a_new_account(auth, new_device):
+    auth.register(email="first@example.com", name="First")
+    other = new_device()
+    other.login(email="first@example.com")
+    other_device = other.client
+    assert "Hello, First" in other_device.get("/dashboard").get_data(as_text=True)
+
+    auth.post("/auth/delete", {"password": "correct horse battery", "confirm": "y"})
+    # On SQLite the next account may be given the deleted one's id.
+    auth.register(email="second@example.com", name="Second")
+
+    response = other_device.get("/dashboard")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_password_change_logs_out_other_sessions(user, client, new_device):
+    other = new_device()
+    other.login()
+    other_device = other.client
+    assert other_device.get("/dashboard").status_code == 200
+    response = user.post(
+        "/auth/account",
+        {"current": "correct horse battery", "password": "a new long password",
+         "confirm": "a new long password"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 200  # this session goes on
+    assert other_device.get("/dashboard").status_code == 302
+
+
+def test_migrations_match_the_models(app):
+    """The migrated database has exactly the models' schema: no change lacks a migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []

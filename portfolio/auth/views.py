@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
 from portfolio import throttle
 from portfolio.auth.data_export import export_account
@@ -18,12 +19,11 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Return the logged-in user, or None for a stale or forged session id."""
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+def load_user(session_token: str) -> User | None:
+    """Return the user whose session token the cookie holds (see User.get_id)."""
+    if not isinstance(session_token, str) or not 0 < len(session_token) <= 64:
         return None
+    return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -105,9 +105,11 @@ def account():
         if not current_user.check_password(form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            current_user.set_password(form.password.data)
+            user = current_user._get_current_object()
+            user.set_password(form.password.data)  # also ends every other session
             db.session.commit()
-            flash("Your password is changed.", "success")
+            login_user(user)  # keep this session, under the new token
+            flash("Your password is changed. Other devices are logged out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form), 422 if form.errors else 200
 
