@@ -7,13 +7,28 @@ from datetime import date
 from sqlalchemy import delete
 
 from portfolio.auth.services import find_user_by_email, register_user
+from portfolio.exports.service import DETAIL_FIELDS, update_details
 from portfolio.extensions import db
 from portfolio.models import Project, User
-from portfolio.projects.record import ProjectRecord
+from portfolio.projects.record import PortfolioOwner, ProfileLink, ProjectRecord
 from portfolio.projects.services import create_project
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (a published demo login, not a secret)
+
+DEMO_OWNER = PortfolioOwner(
+    name="Alex Demo",
+    headline="Junior back-end engineer",
+    bio="Self-taught back-end developer: PHP and Python by day, SQL by night. "
+    "Looking for a first full-time role in a team that reviews its code.",
+    location="Leeds, UK",
+    email="demo@example.com",
+    website="https://alex.example.com",
+    links=(
+        ProfileLink("GitHub", "https://github.com/example", "example"),
+        ProfileLink("LinkedIn", "https://www.linkedin.com/in/example", "example"),
+    ),
+)
 
 DEMO_PROJECTS: tuple[ProjectRecord, ...] = (
     ProjectRecord(
@@ -174,4 +189,5 @@ def load_demo(email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> tuple[U
         db.session.commit()
     for record in DEMO_PROJECTS:
         create_project(user, record)
+    update_details(user, DEMO_OWNER, shown=DETAIL_FIELDS)
     return user, len(DEMO_PROJECTS)

@@ -2,11 +2,18 @@
 
 Rules (each a number of events in a sliding window, configurable):
 
-- `THROTTLE_LOGIN_ACCOUNT` (5 per 15 minutes): failed logins for one email address. A
-  successful login clears it, so the owner who mistypes a few times is not locked out.
+- `THROTTLE_LOGIN_ACCOUNT` (5 per 15 minutes): failed logins for one email address from
+  one client address. A successful login clears it, so the owner who mistypes a few times
+  is not locked out; and since it counts per address, a stranger failing on purpose
+  locks out only themselves, not the owner logging in from elsewhere.
+- `THROTTLE_LOGIN_EMAIL` (50 per 15 minutes): failed logins for one email address from
+  anywhere: the guard against guessing one password from many addresses. It is loose, so
+  only an attack from several addresses at once can hold the owner back, and only while
+  it keeps going.
 - `THROTTLE_LOGIN_ADDRESS` (20 per 15 minutes): failed logins from one client address,
   whatever the email: this is what stops one machine trying many accounts.
 - `THROTTLE_REGISTER_ADDRESS` (10 per hour): registration attempts from one address.
+- `THROTTLE_REGISTER_ACCOUNT` (5 per hour): registration attempts for one email address.
 
 While a rule is over its limit the request is refused with 429 and a message saying how
 many minutes remain (until the oldest counted event leaves the window). A rule's value is
@@ -39,8 +46,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RULES: dict[str, tuple[int, int]] = {
     "THROTTLE_LOGIN_ACCOUNT": (5, 15 * 60),
+    "THROTTLE_LOGIN_EMAIL": (50, 15 * 60),
     "THROTTLE_LOGIN_ADDRESS": (20, 15 * 60),
     "THROTTLE_REGISTER_ADDRESS": (10, 60 * 60),
+    "THROTTLE_REGISTER_ACCOUNT": (5, 60 * 60),
 }
 
 
@@ -200,6 +209,39 @@ def _client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _account_here(email: str) -> str:
+    # The strict per-account rule counts one email from one address.
+    return f"{_email(email)}\x1f{_client_address()}"
+
+
+def _login_subjects(email: str) -> list[tuple[Rule, str]]:
+    return [
+        (_rule("THROTTLE_LOGIN_ACCOUNT"), _account_here(email)),
+        (_rule("THROTTLE_LOGIN_EMAIL"), _email(email)),
+        (_rule("THROTTLE_LOGIN_ADDRESS"), _client_address()),
+    ]
+
+
+def _registration_subjects(email: str) -> list[tuple[Rule, str]]:
+    return [
+        (_rule("THROTTLE_REGISTER_ADDRESS"), _client_address()),
+        (_rule("THROTTLE_REGISTER_ACCOUNT"), _email(email)),
+    ]
+
+
+def _longest_wait(throttle: Throttle, subjects: list[tuple[Rule, str]]) -> int:
+    return max(throttle.retry_after(rule, subject) for rule, subject in subjects)
+
+
+def _hit_all(throttle: Throttle, subjects: list[tuple[Rule, str]]) -> None:
+    for rule, subject in subjects:
+        throttle.hit(rule, subject)
+
+
 def _guarded(action: Callable[[], int | None]) -> int | None:
     try:
         return action()
@@ -213,51 +255,41 @@ def login_retry_after(email: str) -> int:
     throttle = _throttle()
     if throttle is None:
         return 0
-    return (
-        _guarded(
-            lambda: max(
-                throttle.retry_after(_rule("THROTTLE_LOGIN_ACCOUNT"), email.strip().lower()),
-                throttle.retry_after(_rule("THROTTLE_LOGIN_ADDRESS"), _client_address()),
-            )
-        )
-        or 0
-    )
+    subjects = _login_subjects(email)
+    return _guarded(lambda: _longest_wait(throttle, subjects)) or 0
 
 
 def record_login_failure(email: str) -> None:
-    """Count a failed login against the email and the client address."""
+    """Count a failed login against the email here, the email anywhere and the address."""
     throttle = _throttle()
     if throttle is not None:
-        _guarded(lambda: _hit_both(throttle, email))
-
-
-def _hit_both(throttle: Throttle, email: str) -> None:
-    throttle.hit(_rule("THROTTLE_LOGIN_ACCOUNT"), email.strip().lower())
-    throttle.hit(_rule("THROTTLE_LOGIN_ADDRESS"), _client_address())
+        subjects = _login_subjects(email)
+        _guarded(lambda: _hit_all(throttle, subjects))
 
 
 def record_login_success(email: str) -> None:
-    """Clear the email's failed logins: the owner has proved who they are."""
+    """Clear the email's failed logins from this address: the owner has proved who they are."""
     throttle = _throttle()
     if throttle is not None:
-        _guarded(lambda: throttle.clear(_rule("THROTTLE_LOGIN_ACCOUNT"), email.strip().lower()))
+        rule, subject = _rule("THROTTLE_LOGIN_ACCOUNT"), _account_here(email)
+        _guarded(lambda: throttle.clear(rule, subject))
 
 
-def registration_retry_after() -> int:
-    """Return seconds until this client may try to register again (0: now)."""
+def registration_retry_after(email: str) -> int:
+    """Return seconds until this client may try to register this email again (0: now)."""
     throttle = _throttle()
     if throttle is None:
         return 0
-    rule = _rule("THROTTLE_REGISTER_ADDRESS")
-    return _guarded(lambda: throttle.retry_after(rule, _client_address())) or 0
+    subjects = _registration_subjects(email)
+    return _guarded(lambda: _longest_wait(throttle, subjects)) or 0
 
 
-def record_registration_attempt() -> None:
-    """Count a registration attempt from the client address."""
+def record_registration_attempt(email: str) -> None:
+    """Count a registration attempt from the client address and for the email."""
     throttle = _throttle()
     if throttle is not None:
-        rule = _rule("THROTTLE_REGISTER_ADDRESS")
-        _guarded(lambda: throttle.hit(rule, _client_address()))
+        subjects = _registration_subjects(email)
+        _guarded(lambda: _hit_all(throttle, subjects))
 
 
 def too_many_message(seconds: int) -> str:

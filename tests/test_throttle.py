@@ -219,12 +219,49 @@ def test_successful_login_clears_the_account_counter(user):
     assert user.login().status_code == 302
 
 
-def test_account_lock_holds_from_another_address(user):
+def _from(address: str) -> dict:
+    return {"environ_overrides": {"REMOTE_ADDR": address}}
+
+
+def test_stranger_failing_on_purpose_does_not_lock_out_the_owner_elsewhere(user):
     user.logout()
+    attacker, owner = _from("203.0.113.9"), _from("198.51.100.7")
     for _ in range(5):
-        _fail_login(user)
-    other = {"environ_base": {"REMOTE_ADDR": "198.51.100.7"}}
-    assert _fail_login(user, **other).status_code == 429
+        assert _fail_login(user, **attacker).status_code == 422
+    assert _fail_login(user, **attacker).status_code == 429
+    right = {"email": "ada@example.com", "password": PASSWORD}
+    assert user.post("/auth/login", right, **attacker).status_code == 429
+    assert user.post("/auth/login", right, **owner).status_code == 302
+
+
+def test_failures_for_one_email_from_many_addresses_trip_the_email_guard(app, user):
+    app.config["THROTTLE_LOGIN_EMAIL"] = (6, 900)
+    user.logout()
+    for n in range(6):
+        assert _fail_login(user, **_from(f"203.0.113.{n}")).status_code == 422
+    response = _fail_login(user, **_from("203.0.113.99"))
+    assert response.status_code == 429
+    assert "Too many attempts. Try again in 15 minutes." in response.get_data(as_text=True)
+
+
+def test_email_guard_is_fifty_failures_by_default(app):
+    assert app.config["THROTTLE_LOGIN_EMAIL"] == (50, 900)
+    assert app.config["THROTTLE_REGISTER_ACCOUNT"] == (5, 3600)
+
+
+def test_sixth_registration_for_one_email_is_429_from_any_address(auth):
+    form = {"email": "ada@example.com", "display_name": "Ada",
+            "password": PASSWORD, "confirm": PASSWORD}  # fmt: skip
+    assert auth.post("/auth/register", form, **_from("203.0.113.1")).status_code == 302
+    auth.logout()
+    for n in range(2, 6):
+        response = auth.post("/auth/register", form, **_from(f"203.0.113.{n}"))
+        assert response.status_code == 422
+    response = auth.post("/auth/register", form, **_from("203.0.113.6"))
+    assert response.status_code == 429
+    assert TOO_MANY in response.get_data(as_text=True)
+    other = {**form, "email": "grace@example.com"}
+    assert auth.post("/auth/register", other, **_from("203.0.113.6")).status_code == 302
 
 
 def test_one_address_trying_many_accounts_is_throttled(app, auth):

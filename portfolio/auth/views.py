@@ -47,9 +47,9 @@ def register():
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
-        if wait := throttle.registration_retry_after():
+        if wait := throttle.registration_retry_after(form.email.data):
             return _throttled("auth/register.html", form, form.email, wait)
-        throttle.record_registration_attempt()
+        throttle.record_registration_attempt(form.email.data)
         try:
             user = register_user(form.email.data, form.display_name.data, form.password.data)
         except AccountError as error:
