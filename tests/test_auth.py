@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from portfolio.extensions import db
 from portfolio.models import Project, ProjectTechnology, User
@@ -57,6 +57,29 @@ def test_duplicate_email_refused_ignoring_case(auth, app):
     assert "already exists" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_simultaneous_registration_for_one_email_is_refused_not_500(auth, app, monkeypatch):
+    from portfolio.auth import services
+
+    def rival_registers_first(email):
+        # The other request commits between this one's check and its commit.
+        with db.engine.begin() as conn:
+            conn.execute(insert(User).values(
+                email="ada@example.com", display_name="Rival", password_hash="x"
+            ))  # fmt: skip
+
+    monkeypatch.setattr(services, "find_user_by_email", rival_registers_first)
+    response = auth.register()
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert auth.register(email="grace@example.com").status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(User.display_name).order_by(User.id)).all() == [
+            "Rival",
+            "Ada",
+        ]
 
 
 def test_login_with_any_email_case(auth):

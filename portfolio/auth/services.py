@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from portfolio.extensions import db
 from portfolio.models import User
+
+EMAIL_TAKEN = "An account with this email already exists. Log in instead."
 
 
 class AccountError(ValueError):
@@ -30,11 +33,17 @@ def find_user_by_email(email: str) -> User | None:
 def register_user(email: str, display_name: str, password: str) -> User:
     """Create an account; refuse an email that is already registered."""
     if find_user_by_email(email) is not None:
-        raise AccountError("email", "An account with this email already exists. Log in instead.")
+        raise AccountError("email", EMAIL_TAKEN)
     user = User(email=normalise_email(email), display_name=display_name.strip())
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        # Two registrations for one email at once: both passed the check above, and the
+        # unique index let only the first commit.
+        db.session.rollback()
+        raise AccountError("email", EMAIL_TAKEN) from error
     return user
 
 
