@@ -168,6 +168,18 @@ def test_profile_with_uncatalogued_technology_is_refused(user, app):
         assert db.session.scalar(select(func.count(CustomProfile.id))) == 0
 
 
+def test_long_title_saved_twice_gets_a_slug_that_fits(user, client, app):
+    title = ("Senior back-end platform engineer " * 4)[:120]
+    for _ in range(2):
+        response = user.post("/readiness/profiles/new", {"title": title, "technologies": "Python"})
+        assert response.status_code == 302
+        assert client.get(response.headers["Location"]).status_code == 200
+    with app.app_context():
+        slugs = db.session.scalars(select(CustomProfile.slug).order_by(CustomProfile.id)).all()
+    assert len(slugs) == 2 and slugs[1] == f"{slugs[0]}-2"
+    assert all(len(slug) <= 120 for slug in slugs)
+
+
 def test_other_users_custom_profile_is_404(auth, client):
     auth.register(email="owner@example.com")
     auth.post("/readiness/profiles/new", {"title": "Secret role", "technologies": "Python"})

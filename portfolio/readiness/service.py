@@ -31,6 +31,8 @@ from portfolio.technologies.catalogue import get_catalogue
 
 #: How many score snapshots the dashboard chart shows.
 HISTORY_POINTS = 60
+#: The longest slug a custom profile's title gives, before any "-2" suffix.
+SLUG_BASE_LENGTH = 110
 
 
 def builtin_profiles() -> dict[str, RoleProfile]:
@@ -189,7 +191,8 @@ def set_target(user: User, slug: str) -> RoleProfile:
 def save_custom_profile(user: User, profile: RoleProfile) -> RoleProfile:
     """Store a user-made profile under a slug that no other profile of theirs uses."""
     taken = set(user_profiles(user))
-    base = slugify(profile.title) or "profile"
+    # Slugs are String(120): leave room for a "-2" (or "-1234") suffix on a long title.
+    base = (slugify(profile.title) or "profile")[:SLUG_BASE_LENGTH].rstrip("-")
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
