@@ -81,6 +81,7 @@ def test_duplicate_tags_are_stored_once(user, app):
         ({"summary": "x" * 301}, "Field cannot be longer than 300 characters."),
         ({"highlights": "\n".join(["h"] * 21)}, "Keep to 20 highlights or fewer."),
         ({"technologies": ",".join(f"t{i}" for i in range(31))}, "Keep to 30 technologies"),
+        ({"technologies": "\n".join(f"t{i}" for i in range(31))}, "Keep to 30 technologies"),
     ],
 )
 def test_validation_messages_next_to_fields(user, app, fields, message):

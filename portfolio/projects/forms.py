@@ -17,6 +17,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portfolio.projects.record import KIND_LABELS, KINDS
+from portfolio.technologies.catalogue import get_catalogue
 
 MAX_TECHNOLOGIES = 30
 MAX_HIGHLIGHTS = 20
@@ -114,8 +115,8 @@ class ProjectForm(FlaskForm):
 
     def validate_technologies(self, field) -> None:
         """Limit the number of technologies on one project."""
-        names = [n for n in (field.data or "").replace(";", ",").split(",") if n.strip()]
-        if len(names) > MAX_TECHNOLOGIES:
+        # Count what will be stored: the normaliser splits on newlines too, and merges aliases.
+        if len(get_catalogue().normalise_tags(field.data or "")) > MAX_TECHNOLOGIES:
             raise ValidationError(f"Keep to {MAX_TECHNOLOGIES} technologies or fewer.")
 
 
