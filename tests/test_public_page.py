@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -261,10 +262,19 @@ def test_print_stylesheet_and_both_themes_exist(client):
 # -- conditional GETs
 
 
-def test_unchanged_page_answers_304(user):
+def set_changed_at(app, moment: datetime) -> None:
+    """Pretend the portfolio last changed at this moment (naive UTC, as stored)."""
+    with app.app_context():
+        db.session.execute(update(User).values(portfolio_changed_at=moment))
+        db.session.commit()
+
+
+def test_unchanged_page_answers_304(user, app):
     user.add_project(title="Booking API", public="y")
     path = share(user)
+    set_changed_at(app, datetime(2025, 3, 1, 12, 0, 0, 700000))
     first = user.client.get(path)
+    assert first.headers["Last-Modified"] == "Sat, 01 Mar 2025 12:00:01 GMT"
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     assert user.client.get(path, headers={"If-None-Match": etag}).status_code == 304
     assert user.client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
@@ -272,6 +282,29 @@ def test_unchanged_page_answers_304(user):
     assert not_modified.headers["ETag"] == etag
     assert not_modified.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert not_modified.get_data() == b""
+
+
+def test_change_within_the_same_second_is_not_answered_304(user, app):
+    user.add_project(title="Booking API", public="y")
+    path = share(user)
+    # A client fetched the page at 12:00:00.3, while that second was running, and was
+    # told "12:00:00"; the portfolio then changed again at 12:00:00.7.
+    set_changed_at(app, datetime(2025, 3, 1, 12, 0, 0, 700000))
+    since = {"If-Modified-Since": "Sat, 01 Mar 2025 12:00:00 GMT"}
+    assert user.client.get(path, headers=since).status_code == 200
+    later = {"If-Modified-Since": "Sat, 01 Mar 2025 12:00:01 GMT"}
+    assert user.client.get(path, headers=later).status_code == 304
+
+
+def test_page_changed_this_second_names_a_date_that_never_validates(user, app):
+    user.add_project(title="Booking API", public="y")
+    path = share(user)
+    # A change still inside its second (here a little in the future, to be certain).
+    soon = datetime.now(UTC).replace(tzinfo=None, microsecond=500000) + timedelta(seconds=30)
+    set_changed_at(app, soon)
+    modified = user.client.get(path).headers["Last-Modified"]
+    response = user.client.get(path, headers={"If-Modified-Since": modified})
+    assert response.status_code == 200
 
 
 def test_changing_a_project_or_settings_changes_the_etag(user, app):

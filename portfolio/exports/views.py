@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import (
@@ -312,7 +312,7 @@ def public(token: str):
         abort(404)
     response = Response()
     response.set_etag(shared.etag)
-    response.last_modified = shared.last_modified
+    response.last_modified = _last_modified_header(shared.last_modified)
     response.cache_control.no_cache = True
     _public_headers(response, shared.settings)
     # Answer a conditional GET before loading any project: the common case is cheap.
@@ -335,8 +335,26 @@ def _not_modified(shared: service.SharedPortfolio) -> bool:
     if request.if_none_match:
         return request.if_none_match.contains(shared.etag)
     if request.if_modified_since:
-        return shared.last_modified.replace(microsecond=0) <= request.if_modified_since
+        # HTTP dates have whole seconds: a change later in the same second as the copy
+        # the client holds would look unchanged. Only a date at or after the end of the
+        # change's second proves the client's copy is current.
+        return _end_of_second(shared.last_modified) <= request.if_modified_since
     return False
+
+
+def _end_of_second(moment: datetime) -> datetime:
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + timedelta(seconds=1)
+
+
+def _last_modified_header(changed: datetime) -> datetime:
+    """Return the Last-Modified to send: the end of the change's second once it is over."""
+    end = _end_of_second(changed)
+    if end <= datetime.now(UTC):
+        return end
+    # The second is still running and may hold another change: name its start, which
+    # _not_modified never accepts, so the next request gets the page, not 304.
+    return changed.replace(microsecond=0)
 
 
 def _public_headers(response: Response, settings) -> None:
