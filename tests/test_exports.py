@@ -16,7 +16,7 @@ from test_public_page import XSS_ATTR, XSS_SCRIPT, jsonld_of, save_details, shar
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from portfolio.exports import service
+from portfolio.exports import jsonresume, service
 from portfolio.exports.jsonresume import load_schema
 from portfolio.extensions import db
 from portfolio.models import Project, User
@@ -245,6 +245,94 @@ def test_importing_the_same_file_twice_creates_no_duplicates(user, app):
     assert "Already in your portfolio, skipped" in preview
     assert confirm(user, preview).status_code == 302
     assert project_count(app) == 8
+
+
+#: Two different projects with the same title, kind, organisation and start.
+TWINS = [
+    {
+        "title": "Hackathon entry",
+        "kind": "personal",
+        "organisation": "HackLeeds",
+        "start": "2024-03",
+        "end": "2024-03",
+        "summary": "Team A: a chat bot.",
+        "technologies": "python",
+        "public": "y",
+    },
+    {
+        "title": "Hackathon entry",
+        "kind": "personal",
+        "organisation": "HackLeeds",
+        "start": "2024-03",
+        "ongoing": "y",
+        "role": "Team lead",
+        "summary": "Team B: a game.",
+        "description": "Built in *one* weekend.\n",
+        "highlights": "Won the audience prize",
+        "source_url": "https://git.example.com/game",
+        "technologies": "Godot",
+        "featured": "y",
+    },
+]
+
+
+def test_projects_sharing_title_kind_organisation_and_start_survive_a_round_trip(user, app):
+    for fields in TWINS:
+        assert user.add_project(**fields).status_code == 302
+    ada = records_of(app, "ada@example.com")
+    assert len(ada) == 2 and ada[0] != ada[1]
+    exported = user.client.get("/share/download/resume.json?scope=all").data
+    user.logout()
+    user.register(email="bob@example.com", name="Bob")
+
+    preview = upload(user, exported).get_data(as_text=True)
+    assert "Importing this file adds 2 projects" in preview
+    assert confirm(user, preview).status_code == 302
+    bob = records_of(app, "bob@example.com")
+    assert sorted(bob, key=repr) == sorted(ada, key=repr)
+
+    preview = upload(user, exported).get_data(as_text=True)
+    assert "This file adds no new project." in preview
+    assert confirm(user, preview).status_code == 302
+    assert sorted(records_of(app, "bob@example.com"), key=repr) == sorted(ada, key=repr)
+
+
+def test_import_counts_each_natural_key_against_the_portfolio(user, app):
+    # The service behind both the web import and the API: a file holding N projects
+    # with one key, into a portfolio holding M of them, creates max(0, N - M).
+    for fields in TWINS:
+        assert user.add_project(**fields).status_code == 302
+    exported = user.client.get("/share/download/resume.json?scope=all").data
+    user.logout()
+    user.register(email="bob@example.com", name="Bob")
+    assert user.add_project(**TWINS[1]).status_code == 302
+    with app.app_context():
+        bob = db.session.scalar(select(User).where(User.email == "bob@example.com"))
+        preview = service.plan_import(bob, exported)
+        assert [p.summary for p in preview.new] == ["Team A: a chat bot."]
+        assert [p.summary for p in preview.present] == ["Team B: a game."]
+        assert service.apply_import(bob, preview.plan).created == 1
+        again = service.plan_import(bob, exported)
+        assert (len(again.new), len(again.present)) == (0, 2)
+        result = service.apply_import(bob, again.plan)
+        assert (result.created, result.skipped) == (0, 2)
+    bob, ada = records_of(app, "bob@example.com"), records_of(app, "ada@example.com")
+    assert sorted(bob, key=repr) == sorted(ada, key=repr)
+
+
+def test_no_file_within_the_import_limit_reaches_the_project_cap():
+    # The tersest entry that yields a project, with its comma: a file within the limit
+    # cannot hold MAX_PROJECTS of them, so nothing is ever cut for being too many.
+    assert jsonresume.MAX_PROJECTS * len(b'{"name":"x"},') > service.IMPORT_MAX_BYTES
+
+
+def test_preview_says_how_many_projects_the_cap_left_out(user, app, monkeypatch):
+    monkeypatch.setattr(jsonresume, "MAX_PROJECTS", 2)
+    resume = {"projects": [{"name": f"Project {n}"} for n in range(5)]}
+    html = upload(user, json.dumps(resume)).get_data(as_text=True)
+    assert "Importing this file adds 2 projects" in html
+    assert ("projects[2] and later entries: 3 projects not imported, "
+            "an import holds at most 2 projects") in html  # fmt: skip
 
 
 def test_preview_lists_new_projects_and_creates_nothing(user, app):

@@ -23,6 +23,13 @@ Mapping decisions worth knowing:
   written as strict RFC 3986 URIs (punycode host, percent-encoded path); when
   that changed a project's live URL, ``x-portfolio.liveUrl`` keeps it as typed.
 * Foreign entries import as private and not featured, for the owner to review.
+* Two projects may share a natural key (``project_key``: title, kind, organisation,
+  start). Within one file, entries carrying ``x-portfolio`` are told apart by its
+  ``key`` (or ``id``); only entries without it are merged by natural key. Against
+  the portfolio, ``new_and_present`` counts: N entries with a key, into a
+  portfolio already holding M projects with it, create max(0, N - M).
+* A file within the import's byte limit is never cut short: ``MAX_PROJECTS`` is
+  above the number of projects even the tersest 400 kB file can hold.
 * The exporter writes whatever it is given: pass ``public_only(projects)`` for a
   resume meant to be published.
 """
@@ -33,7 +40,8 @@ import copy
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -73,7 +81,10 @@ LIMITS: dict[str, int] = {
 }
 MAX_HIGHLIGHTS = 20
 MAX_TECHNOLOGIES = 30
-MAX_PROJECTS = 500
+#: A safety net for callers with a large ``max_bytes``, never reached within the web
+#: and API limit of 400 kB: the smallest entry that yields a project,
+#: ``{"name":"x"},``, is 13 bytes, so 400 kB holds at most 30,768 projects.
+MAX_PROJECTS = 40_000
 MAX_LINKS = 20
 #: Enough problems to fix a file in a few passes without flooding the page.
 MAX_PROBLEMS = 20
@@ -200,6 +211,38 @@ def project_key(record: ProjectRecord) -> tuple[str, str, str, date | None]:
         record.kind,
         record.organisation.strip().casefold(),
         record.start,
+    )
+
+
+def new_and_present(
+    planned: Sequence[ProjectRecord], existing: Iterable[ProjectRecord]
+) -> tuple[tuple[ProjectRecord, ...], tuple[ProjectRecord, ...]]:
+    """Split planned projects into those to create and those the portfolio already has.
+
+    A multiset comparison by ``project_key``: when the file holds N projects with a
+    key and the portfolio M, max(0, N - M) of them are new, so importing a file into
+    a fresh account creates every project and importing it again creates none. Exact
+    copies (every field but the id) are matched first, so that when one of two
+    projects sharing a key is already there, the other is the one created; the rest
+    of the count goes to the earliest entries in the file. Both parts keep file order.
+    """
+    stored = list(existing)
+    copies = Counter(stored)  # ProjectRecord equality and hash ignore the id
+    spare = Counter(project_key(r) for r in stored)
+    present = [False] * len(planned)
+    for i, record in enumerate(planned):
+        if copies[record] > 0:
+            copies[record] -= 1
+            spare[project_key(record)] -= 1
+            present[i] = True
+    for i, record in enumerate(planned):
+        key = project_key(record)
+        if not present[i] and spare[key] > 0:
+            spare[key] -= 1
+            present[i] = True
+    return (
+        tuple(r for r, done in zip(planned, present, strict=True) if not done),
+        tuple(r for r, done in zip(planned, present, strict=True) if done),
     )
 
 
@@ -550,7 +593,9 @@ class _Importer:
 
     def run(self, document: dict[str, Any]) -> ImportPlan:
         owner = self._owner(document.get("basics"))
-        candidates: list[tuple[str, ProjectRecord]] = []
+        # (where, record, identity): identity is the x-portfolio key of an entry
+        # from our own export, None for a foreign entry.
+        candidates: list[tuple[str, ProjectRecord, Hashable | None]] = []
         own_keys: set[str] = set()
         own_work: set[tuple[str, date | None]] = set()
         own_volunteer: set[tuple[str, date | None]] = set()
@@ -559,8 +604,8 @@ class _Importer:
             record = self._project(entry, where)
             if record is None:
                 continue
-            candidates.append((where, record))
             extension = entry.get(EXTENSION)
+            candidates.append((where, record, _identity(extension)))
             if isinstance(extension, dict) and isinstance(extension.get("key"), str):
                 own_keys.add(extension["key"])
             # Our work/volunteer copies are named after the organisation, or
@@ -585,7 +630,7 @@ class _Importer:
                 if (anchor, record.start) in duplicates:
                     self.notes.append(f"{where}: same as an entry in projects, skipped")
                     continue
-                candidates.append((where, record))
+                candidates.append((where, record, None))
         if self.problems:
             raise ResumeImportError(self.problems[:MAX_PROBLEMS])
         projects = self._deduplicate(candidates)
@@ -596,22 +641,44 @@ class _Importer:
             )
         return ImportPlan(tuple(projects), owner, tuple(self.notes))
 
-    def _deduplicate(self, candidates: list[tuple[str, ProjectRecord]]) -> list[ProjectRecord]:
-        first_seen: dict[tuple[Any, ...], str] = {}
+    def _deduplicate(
+        self, candidates: list[tuple[str, ProjectRecord, Hashable | None]]
+    ) -> list[ProjectRecord]:
+        # Our own entries are distinct by their x-portfolio key: two projects may
+        # share a title, kind, organisation and start. Foreign entries are merged by
+        # natural key, with each other and with our own entries.
+        own_natural: dict[tuple[Any, ...], str] = {}
+        for where, record, identity in candidates:
+            if identity is not None:
+                own_natural.setdefault(project_key(record), where)
+        first_seen: dict[Hashable, str] = {}
         projects: list[ProjectRecord] = []
-        for where, record in candidates:
-            key = project_key(record)
-            if key in first_seen:
-                self.notes.append(f"{where}: same as {first_seen[key]}, skipped")
+        left_out: list[str] = []
+        for where, record, identity in candidates:
+            natural = project_key(record)
+            if identity is not None:
+                key: Hashable = ("own", identity)
+                same = first_seen.get(key)
+            else:
+                key = ("natural", natural)
+                same = first_seen.get(key) or own_natural.get(natural)
+            if same is not None:
+                self.notes.append(f"{where}: same as {same}, skipped")
                 continue
-            if len(projects) >= MAX_PROJECTS:
-                self.notes.append(
-                    f"{where} and later entries: skipped, "
-                    f"an import holds at most {MAX_PROJECTS} projects"
-                )
-                break
             first_seen[key] = where
-            projects.append(record)
+            if len(projects) >= MAX_PROJECTS:
+                left_out.append(where)  # still counted, to say how many
+            else:
+                projects.append(record)
+        if len(left_out) == 1:
+            self.notes.append(
+                f"{left_out[0]}: not imported, an import holds at most {MAX_PROJECTS} projects"
+            )
+        elif left_out:
+            self.notes.append(
+                f"{left_out[0]} and later entries: {len(left_out)} projects not imported, "
+                f"an import holds at most {MAX_PROJECTS} projects"
+            )
         return projects
 
     # -- entries
@@ -844,6 +911,18 @@ def _clean_line(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     return _LINE_BREAKS.sub(" ", _CONTROL.sub("", value)).strip()
+
+
+def _identity(extension: Any) -> Hashable | None:
+    """Return what tells an entry of our own export apart: its x-portfolio key or id."""
+    if not isinstance(extension, dict):
+        return None
+    key, project_id = extension.get("key"), extension.get("id")
+    if isinstance(key, str) and key:
+        return ("key", key)
+    if isinstance(project_id, int) and not isinstance(project_id, bool):
+        return ("id", project_id)
+    return None
 
 
 def _kind_from_type(value: Any) -> str:

@@ -15,8 +15,10 @@ Rules worth knowing:
   an empty string, which every exporter leaves out.
 * Every change to the settings bumps ``User.portfolio_changed_at``, which the public
   page's ETag and Last-Modified are made from.
-* ``apply_import`` is all or nothing (one transaction) and idempotent: a project whose
-  ``project_key`` (title, kind, organisation, start) the owner already has is skipped.
+* ``apply_import`` is all or nothing (one transaction) and idempotent: ``new_and_present``
+  compares the file's projects with the owner's as multisets of ``project_key`` (title,
+  kind, organisation, start), so a file with N projects sharing a key, into a portfolio
+  holding M of them, creates max(0, N - M), and importing a file twice creates nothing.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from sqlalchemy import select
 from portfolio.exports.grouping import public_only
 from portfolio.exports.jsonresume import (
     ImportPlan,
+    new_and_present,
     parse_json_resume,
-    project_key,
     to_json_resume,
 )
 from portfolio.exports.markdown import to_markdown
@@ -316,9 +318,7 @@ def plan_import(
     Raises ``ResumeImportError`` with the problems (and where they are in the file).
     """
     plan = parse_json_resume(raw, get_catalogue(), max_bytes=max_bytes)
-    existing = _existing_keys(user)
-    new = tuple(p for p in plan.projects if project_key(p) not in existing)
-    present = tuple(p for p in plan.projects if project_key(p) in existing)
+    new, present = new_and_present(plan.projects, user_records(user))
     return ImportPreview(plan, new, present)
 
 
@@ -331,17 +331,12 @@ def apply_import(user: User, plan: ImportPlan, *, include_details: bool = False)
     try:
         # Lock the owner's row (PostgreSQL) so two imports at once cannot both add.
         db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-        existing = _existing_keys(user)
-        created = 0
-        for record in plan.projects:
-            key = project_key(record)
-            if key in existing:
-                continue
+        new, _present = new_and_present(plan.projects, user_records(user))
+        for record in new:
             project = Project(user_id=user.id, technologies=[])
             apply_record(project, record)
             db.session.add(project)
-            existing.add(key)
-            created += 1
+        created = len(new)
         details = include_details and plan.owner is not None
         if details:
             settings = settings_of(user)
@@ -357,15 +352,3 @@ def apply_import(user: User, plan: ImportPlan, *, include_details: bool = False)
     if created or details:
         portfolio_changed.send(user)
     return ImportResult(created, len(plan.projects) - created, details)
-
-
-def _existing_keys(user: User) -> set[tuple[str, str, str, date | None]]:
-    rows = db.session.execute(
-        select(Project.title, Project.kind, Project.organisation, Project.start).where(
-            Project.user_id == user.id
-        )
-    )
-    return {
-        project_key(ProjectRecord(title=t, kind=k, organisation=o or "", start=s))
-        for t, k, o, s in rows
-    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from datetime import date
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls
 
+from portfolio.exports import jsonresume
 from portfolio.exports.jsonresume import (
     EXTENSION,
     LIMITS,
@@ -19,6 +21,7 @@ from portfolio.exports.jsonresume import (
     Problem,
     ResumeImportError,
     load_schema,
+    new_and_present,
     parse_json_resume,
     project_key,
     to_json_resume,
@@ -194,6 +197,94 @@ def test_importing_the_same_file_twice_gives_the_same_keys() -> None:
 
     assert first == second
     assert len(first) == len(every_field_projects())
+
+
+def twins() -> list[ProjectRecord]:
+    """Two distinct projects sharing a natural key (title, kind, organisation, start)."""
+    first = ProjectRecord(
+        title="Hackathon entry",
+        kind="personal",
+        organisation="HackLeeds",
+        start=date(2024, 3, 1),
+        end=date(2024, 3, 1),
+        summary="Team A: a chat bot.",
+        technologies=(canonical("python"),),
+        public=True,
+        id=21,
+    )
+    second = dataclasses.replace(
+        first,
+        role="Team lead",
+        end=None,
+        ongoing=True,
+        summary="Team B: a game.",
+        description="Built in *one* weekend.\n",
+        highlights=("Won the audience prize",),
+        source_url="https://git.example.com/game",
+        technologies=("Godot",),
+        public=False,
+        featured=True,
+        id=22,
+    )
+    assert project_key(first) == project_key(second) and first != second
+    return [first, second]
+
+
+def test_own_projects_sharing_a_natural_key_both_come_back() -> None:
+    projects = [*twins(), *every_field_projects()]
+
+    plan = parse(to_json_resume(OWNER, projects, CATALOGUE))
+
+    assert [dataclasses.asdict(p) for p in plan.projects] == [
+        dataclasses.asdict(p) for p in without_ids(projects)
+    ]
+    assert plan.skipped == ()
+
+
+def test_unsaved_projects_sharing_a_natural_key_both_come_back() -> None:
+    # Without database ids the extension keys are positions, still distinct.
+    projects = without_ids(twins())
+
+    plan = parse(to_json_resume(OWNER, projects, CATALOGUE))
+
+    assert list(plan.projects) == projects
+
+
+def test_the_same_own_entry_twice_in_one_file_is_imported_once() -> None:
+    resume = to_json_resume(OWNER, twins()[:1], CATALOGUE)
+    resume["projects"].append(copy.deepcopy(resume["projects"][0]))
+
+    plan = parse(resume)
+
+    assert list(plan.projects) == without_ids(twins()[:1])
+    assert plan.skipped == ("projects[1]: same as projects[0], skipped",)
+
+
+def test_foreign_entries_sharing_a_natural_key_are_imported_once() -> None:
+    entry = {"name": "Blog", "entity": "Me", "startDate": "2020-01"}
+    plan = parse({"projects": [entry, {**entry, "name": "BLOG", "description": "Again."}]})
+
+    assert [p.title for p in plan.projects] == ["Blog"]
+    assert plan.skipped == ("projects[1]: same as projects[0], skipped",)
+
+
+def test_planning_against_the_portfolio_counts_each_natural_key() -> None:
+    # Importing into an account that holds M projects with a key creates max(0, N - M)
+    # of the file's N: a fresh account gets both twins, a second import gets none.
+    first, second = without_ids(twins())
+    planned = parse(to_json_resume(OWNER, twins(), CATALOGUE)).projects
+    stored = [dataclasses.replace(r, id=n) for n, r in enumerate(planned, start=1)]
+
+    assert new_and_present(planned, []) == ((first, second), ())
+    assert new_and_present(planned, stored) == ((), (first, second))
+    assert new_and_present(planned, stored[::-1]) == ((), (first, second))
+    # One twin already there: the other is the one created, whatever the file order.
+    assert new_and_present(planned, [second]) == ((first,), (second,))
+    assert new_and_present(planned[::-1], [first]) == ((second,), (first,))
+    # An edited copy still counts as present: creating it again would duplicate it.
+    edited = dataclasses.replace(first, summary="Edited since the export.")
+    assert new_and_present(planned, [edited]) == ((second,), (first,))
+    assert new_and_present(planned, [edited, second]) == ((), (first, second))
 
 
 def test_project_key_ignores_case_and_id() -> None:
@@ -490,6 +581,43 @@ def test_too_big_is_refused_before_parsing() -> None:
     assert "larger" in problem.message
 
 
+def densest_file(max_bytes: int) -> tuple[bytes, int]:
+    """Return as many distinct projects as fit in max_bytes of JSON, and how many."""
+    entries: list[bytes] = []
+    size = len(b'{"projects":[]}') - 1
+    while True:
+        entry = b'{"name":"P%d"}' % len(entries)
+        if size + len(entry) + 1 > max_bytes:
+            return b'{"projects":[' + b",".join(entries) + b"]}", len(entries)
+        entries.append(entry)
+        size += len(entry) + 1
+
+
+def test_a_file_within_the_import_limit_is_never_cut_short() -> None:
+    # 400 kB is the web and API import limit (portfolio.exports.service.IMPORT_MAX_BYTES).
+    raw, count = densest_file(400_000)
+    assert len(raw) <= 400_000
+
+    plan = parse(raw, max_bytes=400_000)
+
+    assert len(plan.projects) == count
+    assert plan.skipped == ()
+
+
+def test_project_cap_says_how_many_were_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsonresume, "MAX_PROJECTS", 2)
+    projects = [{"name": f"P{n}"} for n in range(4)]
+
+    plan = parse({"projects": [*projects, {"name": "P3"}], "work": [{"name": "Acme"}]})
+
+    assert [p.title for p in plan.projects] == ["P0", "P1"]
+    assert plan.skipped == (
+        "projects[4]: same as projects[3], skipped",
+        "projects[2] and later entries: 3 projects not imported, "
+        "an import holds at most 2 projects",
+    )
+
+
 def test_default_limit_is_one_megabyte() -> None:
     raw = b'{"x": "' + b"a" * 1_000_000 + b'"}'
 
@@ -610,7 +738,8 @@ _owners = st.builds(
 )
 @given(
     owner=_owners,
-    projects=st.lists(_records, max_size=6, unique_by=project_key).filter(
+    # Natural keys may repeat: own entries are told apart by their x-portfolio key.
+    projects=st.lists(_records, max_size=6).filter(
         # Database ids are unique; records without one are keyed by position.
         lambda ps: (
             len({p.id for p in ps if p.id is not None}) == len([p for p in ps if p.id is not None])
