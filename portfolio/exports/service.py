@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from portfolio.caching import cache
 from portfolio.exports.grouping import public_only
 from portfolio.exports.jsonresume import (
     ImportPlan,
@@ -278,9 +279,18 @@ def export_json_resume(user: User, *, public_only: bool = True) -> dict[str, Any
     the details the owner chose to show; without, every project and every detail,
     for moving the data to another tool or account.
     """
-    if public_only:
-        return to_json_resume(owner_for(user), public_records(user), get_catalogue())
-    return to_json_resume(owner_for(user, everything=True), user_records(user), get_catalogue())
+    def build() -> dict[str, Any]:
+        # Dated by the portfolio's last change, so the same version is the same file.
+        changed = user.portfolio_changed_at.replace(tzinfo=UTC)
+        if public_only:
+            owner, records = owner_for(user), public_records(user)
+        else:
+            owner, records = owner_for(user, everything=True), user_records(user)
+        return to_json_resume(owner, records, get_catalogue(), generated=changed)
+
+    # Scripts poll this; build it once per portfolio version. Callers must not mutate it.
+    key = ("json-resume", user.id, user.portfolio_changed_at, public_only)
+    return cache("public_page").get_or_compute(key, build)
 
 
 def export_markdown(user: User) -> str:
