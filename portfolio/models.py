@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portfolio.extensions import db
-from portfolio.projects.record import ProjectRecord
+from portfolio.projects.record import ProjectRecord, record_from
 
 DEFAULT_PROFILE = "back-end-engineer"
 
@@ -119,24 +119,7 @@ class Project(db.Model):
 
     def to_record(self) -> ProjectRecord:
         """Return the project as plain data for the domain modules."""
-        return ProjectRecord(
-            id=self.id,
-            title=self.title,
-            kind=self.kind,
-            organisation=self.organisation or "",
-            role=self.role or "",
-            start=self.start,
-            end=self.end,
-            ongoing=bool(self.ongoing),
-            summary=self.summary or "",
-            description=self.description or "",
-            highlights=tuple(self.highlights or ()),
-            live_url=self.live_url or "",
-            source_url=self.source_url or "",
-            technologies=tuple(self.technology_names),
-            public=bool(self.public),
-            featured=bool(self.featured),
-        )
+        return record_from(self, self.technology_names)
 
 
 class ProjectTechnology(db.Model):

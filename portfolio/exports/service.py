@@ -279,6 +279,7 @@ def export_json_resume(user: User, *, public_only: bool = True) -> dict[str, Any
     the details the owner chose to show; without, every project and every detail,
     for moving the data to another tool or account.
     """
+
     def build() -> dict[str, Any]:
         # Dated by the portfolio's last change, so the same version is the same file.
         changed = user.portfolio_changed_at.replace(tzinfo=UTC)

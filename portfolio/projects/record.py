@@ -6,8 +6,10 @@ objects, so they can be tested without Flask or a database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 #: The kinds of project, from least to most weight as evidence of readiness.
 KINDS: tuple[str, ...] = ("personal", "volunteer", "internship", "paid")
@@ -48,6 +50,28 @@ class ProjectRecord:
     public: bool = False
     featured: bool = False
     id: int | None = field(default=None, compare=False)
+
+
+def record_from(source: Any, technologies: Iterable[str]) -> ProjectRecord:
+    """Build a record from anything with a project's attributes: a model or a row."""
+    return ProjectRecord(
+        id=source.id,
+        title=source.title,
+        kind=source.kind,
+        organisation=source.organisation or "",
+        role=source.role or "",
+        start=source.start,
+        end=source.end,
+        ongoing=bool(source.ongoing),
+        summary=source.summary or "",
+        description=source.description or "",
+        highlights=tuple(source.highlights or ()),
+        live_url=source.live_url or "",
+        source_url=source.source_url or "",
+        technologies=tuple(technologies),
+        public=bool(source.public),
+        featured=bool(source.featured),
+    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.extensions import db
 from portfolio.models import Project, ProjectTechnology, User, utcnow
-from portfolio.projects.record import KINDS, ProjectRecord
+from portfolio.projects.record import KINDS, ProjectRecord, record_from
 from portfolio.technologies.catalogue import get_catalogue
 
 _signals = Namespace()
@@ -193,27 +193,7 @@ def user_records(user: User) -> list[ProjectRecord]:
     )
     for project_id, name in tag_rows:
         technologies.setdefault(project_id, []).append(name)
-    return [
-        ProjectRecord(
-            id=row.id,
-            title=row.title,
-            kind=row.kind,
-            organisation=row.organisation or "",
-            role=row.role or "",
-            start=row.start,
-            end=row.end,
-            ongoing=bool(row.ongoing),
-            summary=row.summary or "",
-            description=row.description or "",
-            highlights=tuple(row.highlights or ()),
-            live_url=row.live_url or "",
-            source_url=row.source_url or "",
-            technologies=tuple(technologies.get(row.id, ())),
-            public=bool(row.public),
-            featured=bool(row.featured),
-        )
-        for row in rows
-    ]
+    return [record_from(row, technologies.get(row.id, ())) for row in rows]
 
 
 def delete_all_projects(user: User) -> None:
