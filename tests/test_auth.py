@@ -231,3 +231,22 @@ def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_unknown_email_costs_a_password_hash_too(auth, monkeypatch):
+    """Logging in as nobody hashes the password like a real login (no timing oracle)."""
+    import portfolio.auth.services as services
+
+    auth.register()
+    auth.logout()
+    checked: list[str] = []
+    real = services.check_password_hash
+
+    def spy(stored: str, password: str) -> bool:
+        checked.append(password)
+        return real(stored, password)
+
+    monkeypatch.setattr(services, "check_password_hash", spy)
+    response = auth.login(email="nobody@example.com", password="some password 123")
+    assert response.status_code == 422
+    assert checked == ["some password 123"]

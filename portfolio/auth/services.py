@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from portfolio.extensions import db
 from portfolio.models import User
@@ -47,12 +51,20 @@ def register_user(email: str, display_name: str, password: str) -> User:
     return user
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the user if the email and password match, else None."""
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    if user is None:
+        # Hash anyway, so the answer for an unknown email takes as long as for a known
+        # one and the login form cannot be used to find out who has an account.
+        check_password_hash(_decoy_hash(), password)
         return None
-    return user
+    return user if user.check_password(password) else None
 
 
 def delete_account(user: User) -> None:
