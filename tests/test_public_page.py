@@ -397,3 +397,26 @@ def test_user_text_is_escaped_and_unsafe_links_never_rendered(user, app):
     assert data["description"] == "</script><script>alert(2)</script>"
     assert data["workExample"][0]["name"] == XSS_SCRIPT
     assert "sameAs" not in data
+
+
+def test_details_form_keeps_every_stored_link(user, app):
+    """Eight links (an import may bring up to 20) survive opening and saving the form."""
+    links = [
+        {"network": f"Site {n}", "url": f"https://site{n}.example/ada", "username": "ada"}
+        for n in range(8)
+    ]
+    share(user)  # makes the settings row
+    with app.app_context():
+        db.session.execute(update(PortfolioSettings).values(links=links))
+        db.session.commit()
+    form = user.client.get("/share/details").get_data(as_text=True)
+    for n in range(8):
+        assert f'value="https://site{n}.example/ada"' in form
+    assert 'name="links-8-url"' in form  # one empty row to add another
+    # Post the form back as a browser would: every field with its shown value.
+    fields = dict(re.findall(r'name="(links-\d+-\w+)"[^>]*value="([^"]*)"', form))
+    response = user.post("/share/details", {"name": "Ada Lovelace", **fields})
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(select(PortfolioSettings.links))
+    assert [link["url"] for link in stored] == [link["url"] for link in links]

@@ -19,11 +19,14 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from portfolio.exports.jsonresume import MAX_LINKS
 from portfolio.exports.service import GROUPINGS, THEMES
 from portfolio.projects.forms import web_address
 
-#: How many profile links "Your details" offers.
+#: How many empty profile-link rows "Your details" offers at least.
 LINK_ROWS = 5
+#: How many links it holds at most: as many as a JSON Resume import may bring.
+MAX_LINK_ROWS = MAX_LINKS
 
 
 class LinkForm(Form):
@@ -81,7 +84,7 @@ class DetailsForm(FlaskForm):
     show_email = BooleanField("Show my email")
     website = StringField("Website", validators=[Optional(), Length(max=2000), web_address])
     show_website = BooleanField("Show my website")
-    links = FieldList(FormField(LinkForm), min_entries=LINK_ROWS, max_entries=LINK_ROWS)
+    links = FieldList(FormField(LinkForm), min_entries=LINK_ROWS, max_entries=MAX_LINK_ROWS)
     show_links = BooleanField("Show my profile links")
     submit = SubmitField("Save details")
 

@@ -25,6 +25,7 @@ from portfolio.caching import cache
 from portfolio.exports import service
 from portfolio.exports.forms import (
     LINK_ROWS,
+    MAX_LINK_ROWS,
     ActionForm,
     AppearanceForm,
     DetailsForm,
@@ -138,7 +139,10 @@ def details():
     """Edit what the public page says about the owner, field by field."""
     settings = service.settings_of(current_user)
     if request.method == "GET":
-        links = list(settings.links or [])[:LINK_ROWS]
+        # Every stored link gets a row (an import may bring more than the usual five),
+        # plus one empty row to add another, and at least LINK_ROWS rows in all.
+        links = list(settings.links or [])[:MAX_LINK_ROWS]
+        rows = min(MAX_LINK_ROWS, max(LINK_ROWS, len(links) + 1))
         form = DetailsForm(
             formdata=None,
             name=settings.name or current_user.display_name,
@@ -147,7 +151,7 @@ def details():
             location=settings.location,
             email=settings.email,
             website=settings.website,
-            links=links + [{}] * (LINK_ROWS - len(links)),
+            links=links + [{}] * (rows - len(links)),
             **{f"show_{name}": name in (settings.shown or []) for name in service.DETAIL_FIELDS},
         )
     else:
