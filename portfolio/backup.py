@@ -48,16 +48,20 @@ def backup_sqlite(database: Path, directory: Path, now: datetime | None = None) 
         counter += 1
         target = directory / f"portfolio-{stamp}-{counter}.sqlite"
     partial = target.with_suffix(".sqlite.partial")
-    source = sqlite3.connect(database)
-    dest = sqlite3.connect(partial)
+    _copy(sqlite3.connect(database), partial)
+    os.replace(partial, target)
+    return target
+
+
+def _copy(source: sqlite3.Connection, destination: Path) -> None:
+    """Copy a database page by page with SQLite's online backup, then close both ends."""
+    dest = sqlite3.connect(destination)
     try:
         with dest:
             source.backup(dest)
     finally:
         dest.close()
         source.close()
-    os.replace(partial, target)
-    return target
 
 
 def check_backup(path: Path) -> None:
@@ -83,14 +87,7 @@ def restore_sqlite(backup: Path, database: Path) -> None:
     """Replace the SQLite database's contents with the backup's."""
     check_backup(backup)
     database.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    dest = sqlite3.connect(database)
-    try:
-        with dest:
-            source.backup(dest)
-    finally:
-        dest.close()
-        source.close()
+    _copy(sqlite3.connect(f"file:{backup}?mode=ro", uri=True), database)
 
 
 def _postgres_advice(url: str) -> str:

@@ -269,10 +269,12 @@ def to_json_resume(
     keys = _export_keys(projects)
     resume: dict[str, Any] = {"$schema": SCHEMA_URL, "basics": _export_basics(owner)}
     work = [
-        _export_work(p, key) for p, key in zip(projects, keys, strict=True) if p.kind in WORK_KINDS
+        _export_experience(p, key, "name")
+        for p, key in zip(projects, keys, strict=True)
+        if p.kind in WORK_KINDS
     ]
     volunteer = [
-        _export_volunteer(p, key)
+        _export_experience(p, key, "organization")
         for p, key in zip(projects, keys, strict=True)
         if p.kind == "volunteer"
     ]
@@ -360,25 +362,12 @@ def _export_project(project: ProjectRecord, key: str) -> dict[str, Any]:
     return entry
 
 
-def _export_work(project: ProjectRecord, key: str) -> dict[str, Any]:
+def _export_experience(project: ProjectRecord, key: str, employer_field: str) -> dict[str, Any]:
+    """Return a work or volunteer entry: the standard names the employer field differently."""
     entry = _compact(
-        # JSON Resume's work.name is the employer; with none recorded the
-        # project title is the most useful thing to show instead.
-        name=project.organisation or project.title,
-        position=project.role,
-        url=export_uri(project.live_url),
-        startDate=year_month(project.start),
-        endDate=year_month(project.end),
-        summary=project.summary,
-        highlights=list(project.highlights),
-    )
-    entry[EXTENSION] = {"project": key}
-    return entry
-
-
-def _export_volunteer(project: ProjectRecord, key: str) -> dict[str, Any]:
-    entry = _compact(
-        organization=project.organisation or project.title,
+        # The employer is the organisation; with none recorded the project title
+        # is the most useful thing to show instead.
+        **{employer_field: project.organisation or project.title},
         position=project.role,
         url=export_uri(project.live_url),
         startDate=year_month(project.start),

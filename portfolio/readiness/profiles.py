@@ -298,6 +298,8 @@ def requirement_from_dict(
         if key not in {"id", "label", "why", "weight", "shape"} | _SHAPE_KEYS[shape]:
             raise _fail(f"{place}.{key}", f"does not apply to a {shape!r} requirement")
     advice = _string(data, "advice", place, required=False)
+    common = {"id": requirement_id, "label": label, "why": why, "weight": weight,
+              "shape": shape, "advice": advice}  # fmt: skip
 
     if shape in TECHNOLOGY_SHAPES:
         if "technologies" not in data:
@@ -317,14 +319,9 @@ def requirement_from_dict(
                 f"asks for {needed} but only {len(technologies)} are listed",
             )
         return Requirement(
-            id=requirement_id,
-            label=label,
-            why=why,
-            weight=weight,
-            shape=shape,
+            **common,
             technologies=technologies,
             needed=needed,
-            advice=advice,
         )
 
     if shape == "experience":
@@ -333,14 +330,9 @@ def requirement_from_dict(
         kinds = _kinds(data["kinds"], f"{place}.kinds")
         needed = _integer(data.get("needed", 1), f"{place}.needed", minimum=1)
         return Requirement(
-            id=requirement_id,
-            label=label,
-            why=why,
-            weight=weight,
-            shape=shape,
+            **common,
             needed=needed,
             kinds=kinds,
-            advice=advice,
         )
 
     # portfolio
@@ -356,16 +348,11 @@ def requirement_from_dict(
     if not (min_projects or min_kinds or min_live):
         raise _fail(place, "a portfolio rule needs min_projects, min_kinds or min_live")
     return Requirement(
-        id=requirement_id,
-        label=label,
-        why=why,
-        weight=weight,
-        shape=shape,
+        **common,
         kinds=kinds,
         min_projects=min_projects,
         min_kinds=min_kinds,
         min_live=min_live,
-        advice=advice,
     )
 
 
