@@ -1,0 +1,236 @@
+"""What every schema is built from: strict models, the shared field types, one error shape.
+
+A schema is a pydantic model. Pydantic was chosen over marshmallow because its models
+generate JSON Schema 2020-12, the dialect OpenAPI 3.1 uses, so the API document is
+derived from the same definitions that validate; because a strict mode refuses ``1`` for
+a string and ``"true"`` for a boolean, as the API always has; and because its validators
+are plain functions of the rules in ``rules.py``.
+
+Errors come out as ``Problem``s: a location (``("end",)``, ``("highlights", 3)``) and the
+rule's one message. Forms put them next to their fields, the API turns the location
+into a JSON Pointer, the import names the entry it refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from portfolio.schemas import rules
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with some input, and where."""
+
+    location: Location
+    message: str
+
+    @property
+    def field(self) -> str:
+        """Return the top-level field at fault ("" for the input as a whole)."""
+        return str(self.location[0]) if self.location else ""
+
+    @property
+    def pointer(self) -> str:
+        """Return the location as an RFC 6901 JSON Pointer."""
+        return "".join(
+            "/" + str(part).replace("~", "~0").replace("/", "~1") for part in self.location
+        )
+
+
+class SchemaError(ValueError):
+    """Input breaks a schema's rules; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.pointer or '/'}: {p.message}" for p in problems))
+
+
+def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
+    """Return a validation error with a rule's message (and its field, for cross-field rules)."""
+    context = {"message": message}
+    if field is not None:
+        context["field"] = field
+    return PydanticCustomError("rule", "{message}", context)
+
+
+def _apply(check, *args: Any, **kwargs: Any):
+    def run(value):
+        try:
+            return check(value, *args, **kwargs)
+        except rules.RuleError as error:
+            raise rule_error(error.message) from None
+
+    return run
+
+
+def Line(limit: int, *, min_length: int = 0, **field: Any) -> Any:
+    """Return a one-line text type: trimmed, at most ``limit`` characters, no controls."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=limit),
+        AfterValidator(_apply(rules.check_text)),
+        Field(json_schema_extra={"pattern": rules.LINE_PATTERN}, **field),
+    ]
+
+
+def Text(limit: int, **field: Any) -> Any:
+    """Return a multi-line text type: kept as typed, line endings made "\\n"."""
+    return Annotated[
+        str,
+        StringConstraints(max_length=limit),
+        AfterValidator(_apply(rules.check_text, multiline=True)),
+        Field(json_schema_extra={"pattern": rules.TEXT_PATTERN}, **field),
+    ]
+
+
+def WebAddress(**field: Any) -> Any:
+    """Return a web address type: empty, or an absolute http(s) address that parses."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=rules.URL_MAX),
+        AfterValidator(_apply(rules.check_web_address)),
+        Field(json_schema_extra={"pattern": r"^(|[Hh][Tt][Tt][Pp][Ss]?://\S+)$"}, **field),
+    ]
+
+
+class Schema(BaseModel):
+    """A strict model: no coercion between JSON types, no unknown fields."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    #: Messages for a missing required field, by field name.
+    required_messages: ClassVar[Mapping[str, str]] = {}
+    #: Messages for a list over its length, by field name.
+    too_many_messages: ClassVar[Mapping[str, str]] = {}
+    #: Messages for one item of a list over its length, by the list's field name.
+    item_too_long_messages: ClassVar[Mapping[str, str]] = {}
+    #: What an unknown member is called in its message ("a project field").
+    noun: ClassVar[str] = "a field here"
+
+
+S = TypeVar("S", bound=Schema)
+
+
+def validate(schema: type[S], data: Mapping[str, Any]) -> S:
+    """Return the data validated by the schema, or raise SchemaError."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        raise SchemaError(problems_from(schema, error)) from None
+
+
+def problems(schema: type[Schema], data: Mapping[str, Any]) -> list[Problem]:
+    """Return what is wrong with the data (nothing when the schema accepts it)."""
+    try:
+        validate(schema, data)
+    except SchemaError as error:
+        return error.problems
+    return []
+
+
+def problems_from(schema: type[Schema], error: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into Problems with the rules' own messages."""
+    found: list[Problem] = []
+    for detail in error.errors(include_url=False):
+        location = tuple(detail["loc"])
+        context = detail.get("ctx") or {}
+        if detail["type"] == "rule" and "field" in context:
+            location = (*location, context["field"])
+        problem = Problem(location, _message(schema, detail, location))
+        if problem not in found:
+            found.append(problem)
+    return found
+
+
+def _message(schema: type[Schema], detail: Mapping[str, Any], location: Location) -> str:
+    kind = detail["type"]
+    context = detail.get("ctx") or {}
+    given = detail.get("input")
+    field = _model_field(schema, location)
+    if kind == "rule":
+        return context["message"]
+    if kind == "missing":
+        return field.required_messages.get(str(location[-1]), "This field is required.")
+    if kind == "extra_forbidden":
+        return f"Is not {field.noun}."
+    if kind == "string_too_long" and len(location) > 1 and isinstance(location[-1], int):
+        message = field.item_too_long_messages.get(str(location[-2]))
+        if message:
+            return message
+    if kind == "string_too_long":
+        return rules.too_long(context["max_length"], len(given))
+    if kind == "too_long":
+        return field.too_many_messages.get(
+            str(location[-1]), f"Keep to {context['max_length']} items or fewer."
+        )
+    if kind in ("string_too_short", "too_short"):
+        return field.required_messages.get(str(location[-1]), "This cannot be empty.")
+    if kind == "literal_error":
+        return field.required_messages.get(
+            str(location[-1]), f"Must be one of: {context.get('expected', '')}."
+        )
+    if kind == "string_type":
+        return f"Must be text, not {describe(given)}."
+    if kind == "bool_type":
+        return f"Must be true or false, not {describe(given)}."
+    if kind == "list_type":
+        return f"Must be an array, not {describe(given)}."
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"Must be an object, not {describe(given)}."
+    if kind in ("int_type", "int_parsing"):
+        return f"Must be a whole number, not {describe(given)}."
+    return str(detail["msg"])
+
+
+def _model_field(schema: type[Schema], location: Location) -> type[Schema]:
+    """Return the schema that owns the last named part of a location (nested models)."""
+    current: type[Schema] = schema
+    for part in location[:-1]:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        nested = _schema_in(info.annotation) if info is not None else None
+        if nested is None:
+            break
+        current = nested
+    return current
+
+
+def _schema_in(annotation: Any) -> type[Schema] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Schema):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _schema_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def describe(value: Any) -> str:
+    """Return what kind of JSON value this is, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return "an object"
