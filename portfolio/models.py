@@ -29,7 +29,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portfolio.extensions import db
-from portfolio.projects.record import ProjectRecord, record_from
 
 DEFAULT_PROFILE = "back-end-engineer"
 
@@ -116,10 +115,6 @@ class Project(db.Model):
     def technology_names(self) -> list[str]:
         """Return the project's technology names in the order the user gave them."""
         return [t.name for t in self.technologies]
-
-    def to_record(self) -> ProjectRecord:
-        """Return the project as plain data for the domain modules."""
-        return record_from(self, self.technology_names)
 
 
 class ProjectTechnology(db.Model):

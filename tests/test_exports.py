@@ -22,6 +22,7 @@ from portfolio.extensions import db
 from portfolio.models import Project, User
 from portfolio.projects.record import KINDS
 from portfolio.projects.services import user_records
+from portfolio.schemas import rules
 
 LINK_ROWS = {f"links-{r}-{p}": "" for r in range(5) for p in ("network", "username", "url")}
 
@@ -328,7 +329,7 @@ def test_no_file_within_the_import_limit_reaches_the_project_cap():
 
 def test_preview_says_how_many_projects_the_cap_left_out(user, app, monkeypatch):
     monkeypatch.setattr(jsonresume, "MAX_PROJECTS", 2)
-    resume = {"projects": [{"name": f"Project {n}"} for n in range(5)]}
+    resume = {"projects": [{"name": f"Project {n}", "startDate": "2024"} for n in range(5)]}
     html = upload(user, json.dumps(resume)).get_data(as_text=True)
     assert "Importing this file adds 2 projects" in html
     assert ("projects[2] and later entries: 3 projects not imported, "
@@ -344,7 +345,117 @@ def test_preview_lists_new_projects_and_creates_nothing(user, app):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Importing this file adds 4 projects" in html
+    # Which projects arrive public: the two Ada had made public, and how many.
+    assert "2 will be public on your shared page" in html
+    assert preview_rows(html) == {
+        "Stock service for a bakery chain": "Public",
+        "Summer internship": "Private",
+        "Food bank rota": "Public",
+        "Booking API": "Private",
+    }
+    assert "Not imported" not in html
     assert project_count(app) == 4
+
+
+def preview_rows(html_text: str) -> dict[str, str]:
+    """Return each project the preview will create, with its shared-page marker."""
+    rows = re.findall(
+        r'<tr><td>([^<]*)</td>.*?<span class="badge[^"]*">(Public|Private)</span></td></tr>',
+        html_text,
+    )
+    return {html.unescape(title): marker for title, marker in rows}
+
+
+def refused_entries(html_text: str) -> dict[str, list[str]]:
+    """Return each entry the preview says it cannot import, with its reasons."""
+    section = html_text.split('<ul class="refused">', 1)[1].split("<form", 1)[0]
+    found: dict[str, list[str]] = {}
+    for where, body in re.findall(r"<li><strong>([^<]+)</strong>(.*?)</ul>", section, re.S):
+        found[where] = [
+            html.unescape(reason) for reason in re.findall(r"<li>(.*?) <span", body, re.S)
+        ]
+    return found
+
+
+#: One entry for each thing the project rules refuse, however it arrives.
+REFUSED_CASES = [
+    ({"name": "Backwards", "startDate": "2024-05", "endDate": "2024-01"},
+     f"end: {rules.END_BEFORE_START}"),
+    ({"name": "Undated"}, f"start: {rules.START_REQUIRED}"),
+    ({"name": "Long tag", "startDate": "2024", "keywords": ["x" * 70]},
+     f"technologies: {rules.TECHNOLOGY_TOO_LONG}"),
+    ({"name": "Bracket 1", "startDate": "2024", "url": "http://[::1"},
+     f"live_url: {rules.WEB_ADDRESS_UNREADABLE}"),
+    ({"name": "Bracket 2", "startDate": "2024", "url": "https://a]b.com"},
+     f"live_url: {rules.WEB_ADDRESS_UNREADABLE}"),
+    ({"name": "Bracket 3", "startDate": "2024", "url": "http://]"},
+     f"live_url: {rules.WEB_ADDRESS_UNREADABLE}"),
+    ({"name": "C0 \x01 one", "startDate": "2024"}, f"title: {rules.control_character(chr(1))}"),
+    ({"name": "Escape", "startDate": "2024", "entity": "Ac\x1bme"},
+     f"organisation: {rules.control_character(chr(0x1B))}"),
+    ({"name": "C1", "startDate": "2024", "highlights": ["Next\x85line"]},
+     f"highlights: {rules.control_character(chr(0x85))}"),
+    ({"name": "Override \u202egnp.exe", "startDate": "2024"},
+     f"title: {rules.direction_override(chr(0x202E))}"),
+]  # fmt: skip
+
+
+def test_preview_lists_each_refused_entry_with_the_rules_message(user, app):
+    accepted = [
+        {"name": "Straße", "startDate": "2024-03", "url": "https://ß.de/"},
+        {"name": "Shop", "startDate": "2023", "x-portfolio": {"public": True}},
+    ]
+    resume = {"projects": [case for case, _ in REFUSED_CASES] + accepted}
+    response = upload(user, json.dumps(resume))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+
+    assert "Importing this file adds 2 projects" in page
+    assert "1 will be public on your shared page" in page
+    assert preview_rows(page) == {"Straße": "Private", "Shop": "Public"}
+    assert f"Not imported: {len(REFUSED_CASES)} entries the project rules refuse" in page
+    assert refused_entries(page) == {
+        f"projects[{n}]": [reason] for n, (_, reason) in enumerate(REFUSED_CASES)
+    }
+    # The refused titles are shown, but never their control or direction characters.
+    assert "(Override \ufffdgnp.exe)" in page and "\u202e" not in page
+    assert "\x01" not in page and "\x85" not in page
+    assert "(at projects[0].endDate)" in page
+    assert project_count(app) == 0
+
+    response = confirm(user, page)
+    assert response.status_code == 302
+    flashed = user.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Imported 2 projects; {len(REFUSED_CASES)} entries could not be imported" in flashed
+    records = {r.title: r for r in records_of(app, "ada@example.com")}
+    assert set(records) == {"Straße", "Shop"}
+    assert records["Straße"].live_url == "https://ß.de/"  # the host kept as written
+    assert records["Shop"].public is True
+
+
+def test_details_the_rules_refuse_are_left_out_with_the_reason(user, app):
+    resume = {
+        "basics": {
+            "name": "Grace Hopper",
+            "email": "grace(at)example.com",
+            "url": "https://a]b.com",
+            "profiles": [
+                {"network": "Twitter", "username": "grace"},
+                {"network": "GitHub", "url": "https://github.com/grace"},
+            ],
+        }
+    }
+    preview = upload(user, json.dumps(resume))
+    page = html.unescape(preview.get_data(as_text=True))
+    assert f"basics.profiles[0]: left out; url: {rules.LINK_NEEDS_URL}" in page
+    assert f"basics.email: left out; {rules.EMAIL_ADDRESS}" in page
+    assert f"basics.url: left out; {rules.WEB_ADDRESS_UNREADABLE}" in page
+    assert confirm(user, preview.get_data(as_text=True), include_details="y").status_code == 302
+    owner = owner_of(app, "ada@example.com")
+    assert (owner.name, owner.email, owner.website) == ("Grace Hopper", "", "")
+    assert [(link.network, link.url) for link in owner.links] == [
+        ("GitHub", "https://github.com/grace")
+    ]
 
 
 def test_details_are_imported_only_when_ticked(user, app):

@@ -1,9 +1,15 @@
-"""The OpenAPI 3.1 document of the JSON API, as Python data, and the reference page's model.
+"""The OpenAPI 3.1 document of the JSON API, made from the schemas and the routes.
 
-The document is the contract: tests check that every route of the ``api`` blueprint is
-in it with the same methods and that nothing in it is missing from the app, and a
-schemathesis run fuzzes every operation against it (tests/api/test_fuzz.py). Keep the
-limits here in step with portfolio/api/payloads.py, which enforces them.
+Nothing in it is typed twice. The request bodies are the project schema's own JSON
+Schema (``ProjectIn``, whose limits are the constants in ``portfolio/schemas/rules.py``),
+the responses are the pydantic models in ``portfolio/api/schemas.py``, and the paths are
+the ``api`` blueprint's routes. What a route cannot say (its operationId, words,
+parameters and answers) is data in ``_operations()``, keyed by endpoint: a route without
+an entry there, or an entry without a route, stops the document being made.
+
+Tests validate the document with openapi-spec-validator, and schemathesis fuzzes every
+operation against it (tests/api/test_api_fuzz.py). The end of the module builds the
+reference page (/api/v1/docs) from the document.
 """
 
 from __future__ import annotations
@@ -11,21 +17,145 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from typing import Any
 
-from portfolio.projects.forms import MAX_HIGHLIGHT_LENGTH, MAX_HIGHLIGHTS, MAX_TECHNOLOGIES
+from flask import Flask, current_app
+from pydantic.json_schema import models_json_schema
+
+from portfolio.api import schemas as responses
+from portfolio.exports.service import IMPORT_MAX_BYTES
 from portfolio.projects.record import KINDS
-from portfolio.technologies.catalogue import CATEGORIES
+from portfolio.schemas import rules
+from portfolio.schemas.project import ProjectIn
 
 API_VERSION = "1.0.0"
-PREFIX = "/api/v1"
-MONTH_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
-MAX_ID = 2**31 - 1
-_IMPORT_KB = 400  # portfolio.exports.service.IMPORT_MAX_BYTES, checked by a test
+BLUEPRINT = "api"
+#: Routes of the blueprint that are not operations: the document and its page.
+NOT_OPERATIONS = frozenset({"api.openapi_document", "api.docs"})
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+REF = "#/components/schemas/{model}"
+_IMPORT_KB = IMPORT_MAX_BYTES // 1000
+
+
+class DocumentError(LookupError):
+    """The routes and the operations table disagree."""
+
+
+# --- components: the schemas' own JSON Schema --------------------------------------
+
+#: Keywords whose value is a schema, a list of schemas, or a map of names to schemas.
+_ONE_SCHEMA = ("items", "additionalProperties", "not", "contains", "propertyNames",
+               "if", "then", "else", "unevaluatedItems", "unevaluatedProperties")  # fmt: skip
+_SCHEMA_LIST = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SCHEMA_MAP = ("properties", "patternProperties", "$defs", "dependentSchemas")
+_NULL = {"type": "null"}
+
+
+def _tidy(schema: Any, drop: tuple[str, ...], defs: dict[str, Any]) -> Any:
+    """Return a generated schema as the document writes it.
+
+    Drops the ``drop`` keywords (pydantic's automatic titles) and keywords that say
+    nothing (``minLength: 0``, ``additionalProperties: true``), writes "this or null"
+    as a type list, and writes out the models in ``defs`` where they are used.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in defs:
+            inlined = {**defs[name], **{k: v for k, v in schema.items() if k != "$ref"}}
+            return _tidy(inlined, drop, defs)
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in drop:
+            continue
+        if key in _ONE_SCHEMA:
+            value = _tidy(value, drop, defs)
+        elif key in _SCHEMA_LIST:
+            value = [_tidy(item, drop, defs) for item in value]
+        elif key in _SCHEMA_MAP:
+            value = {name: _tidy(item, drop, defs) for name, item in value.items()}
+        out[key] = value
+    if out.get("minLength") == 0:
+        del out["minLength"]
+    if out.get("additionalProperties") is True:
+        del out["additionalProperties"]
+    variants = out.get("anyOf", ())
+    if len(variants) == 2 and _NULL in variants:
+        other = variants[1 - variants.index(_NULL)]
+        if isinstance(other.get("type"), str):
+            del out["anyOf"]
+            out = {**other, **out, "type": [other["type"], "null"]}
+    if isinstance(out.get("description"), str):
+        out["description"] = " ".join(out["description"].split())
+    return out
+
+
+#: What the document says of the request bodies, beyond the schema's own description.
+_TRIMMING = (
+    "One-line text and web addresses are trimmed of surrounding spaces before they are "
+    "checked and stored."
+)
+_INPUT_DESCRIPTION = (
+    "A whole project, for create and replace. Fields left out take their defaults "
+    f"(empty text, false, no end, no technologies). {_TRIMMING}"
+)
+_PATCH_DESCRIPTION = (
+    "Some fields of a project (JSON Merge Patch): only those sent change; "
+    '"end": null clears the end month. Setting ongoing to true also clears an end you '
+    f"do not send. {_TRIMMING}"
+)
+
+
+def _project_input() -> dict[str, Any]:
+    generated = ProjectIn.model_json_schema(ref_template=REF)
+    schema = _tidy(generated, ("title", "$defs"), generated.get("$defs", {}))
+    schema["description"] = _INPUT_DESCRIPTION
+    return schema
+
+
+def _project_patch(project_input: dict[str, Any]) -> dict[str, Any]:
+    """Return ProjectInput with nothing required and no defaults: a field left out of a
+    patch keeps its stored value."""
+    schema = copy.deepcopy(project_input)
+    schema.pop("required", None)
+    for prop in schema["properties"].values():
+        prop.pop("default", None)
+    schema["description"] = _PATCH_DESCRIPTION
+    return schema
+
+
+@functools.cache
+def _schemas_json() -> str:
+    models = [(model, "serialization") for model in responses.RESPONSES]
+    _, generated = models_json_schema(models, ref_template=REF)
+    defs = generated["$defs"]
+    public = {model.__name__ for model in responses.RESPONSES}
+    if not public <= set(defs):
+        raise DocumentError(f"no schema generated for {sorted(public - set(defs))}")
+    inline = {name: schema for name, schema in defs.items() if name not in public}
+    found = {name: _tidy(defs[name], ("title", "default"), inline) for name in sorted(public)}
+    project_input = _project_input()
+    schemas: dict[str, Any] = {}
+    for model in responses.RESPONSES:
+        if model is responses.Project:
+            schemas["ProjectInput"] = project_input
+            schemas["ProjectPatch"] = _project_patch(project_input)
+        schemas[model.__name__] = found[model.__name__]
+    return json.dumps(schemas)
+
+
+def component_schemas() -> dict[str, Any]:
+    """Return the document's schemas: the request bodies, then the responses."""
+    return json.loads(_schemas_json())
+
+
+# --- operations: what a route cannot say ---------------------------------------------
 
 
 def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+    return {"$ref": REF.format(model=name)}
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -35,679 +165,378 @@ def _problem(description: str) -> dict[str, Any]:
     }
 
 
-_UNAUTHORISED = {
-    "description": "No token, or a token that is unknown or revoked.",
-    "headers": {
-        "WWW-Authenticate": {
-            "description": 'Always `Bearer realm="api"`, with `error="invalid_token"` '
-            "when a token was sent.",
-            "schema": {"type": "string"},
-        }
-    },
-    "content": {"application/problem+json": {"schema": _ref("Problem")}},
-}
-
-
-def _responses(ok: dict[str, Any], *extra: str) -> dict[str, Any]:
-    responses: dict[str, Any] = dict(ok)
-    responses["401"] = {"$ref": "#/components/responses/Unauthorised"}
-    for code in extra:
-        responses[code] = {"$ref": f"#/components/responses/{_SHARED[code]}"}
-    return responses
-
-
+#: The answers many operations share, by status code, as components/responses.
 _SHARED = {
-    "400": "MalformedJson",
-    "404": "NotFound",
-    "409": "Conflict",
-    "413": "TooLarge",
-    "415": "UnsupportedMediaType",
-    "422": "Invalid",
-}
-
-
-def _json(schema: dict[str, Any], description: str, **more: Any) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}, **more}
-
-
-def _text(max_length: int, description: str, **more: Any) -> dict[str, Any]:
-    return {"type": "string", "maxLength": max_length, "description": description, **more}
-
-
-def _project_properties() -> dict[str, Any]:
-    return {
-        "title": _text(200, "What the project is called.", minLength=1, examples=["Booking API"]),
-        "kind": {"type": "string", "enum": list(KINDS), "description": "What kind of work."},
-        "organisation": _text(200, "Organisation or client; empty for your own."),
-        "role": _text(120, "Your role."),
-        "start": {
-            "type": "string",
-            "pattern": MONTH_PATTERN,
-            "examples": ["2025-01"],
-            "description": "Month the project started.",
-        },
-        "end": {
-            "type": ["string", "null"],
-            "pattern": MONTH_PATTERN,
-            "description": "Month it ended; null while ongoing. Not before start.",
-        },
-        "ongoing": {"type": "boolean", "description": "Still going; then end must be null."},
-        "summary": _text(300, "One line on what it is."),
-        "description": _text(20_000, "What you did and how, in Markdown."),
-        "highlights": {
-            "type": "array",
-            "maxItems": MAX_HIGHLIGHTS,
-            "items": {"type": "string", "maxLength": MAX_HIGHLIGHT_LENGTH},
-            "description": "Outcomes you achieved, one per item.",
-        },
-        "live_url": _text(
-            2000, "Live site: an http(s) address, or empty.", examples=["https://example.com"]
-        ),
-        "source_url": _text(2000, "Source code: an http(s) address, or empty."),
-        "technologies": {
-            "type": "array",
-            "maxItems": MAX_TECHNOLOGIES,
-            "items": {"type": "string", "maxLength": 80},
-            "description": "Technology names; catalogue aliases become canonical names "
-            "(postgres becomes PostgreSQL), others are kept as your own tags.",
-            "examples": [["python", "flask", "postgres"]],
-        },
-        "public": {"type": "boolean", "description": "Shown on your shared portfolio."},
-        "featured": {"type": "boolean", "description": "Shown first on your shared portfolio."},
-    }
-
-
-def _schemas() -> dict[str, Any]:
-    input_properties = _project_properties()
-    project_properties = {
-        "id": {"type": "integer", "minimum": 1},
-        **copy.deepcopy(input_properties),
-        "created_at": {"type": "string", "format": "date-time"},
-        "updated_at": {"type": "string", "format": "date-time"},
-    }
-    # What the server sends is already trimmed and within limits; minLength on title
-    # stays, the examples are for requests.
-    return {
-        "Problem": {
-            "type": "object",
-            "description": "An error, as RFC 9457 problem details.",
-            "required": ["type", "title", "status", "detail", "instance"],
-            "properties": {
-                "type": {
-                    "type": "string",
-                    "description": "about:blank, or a link to the "
-                    "explanation of this kind of problem.",
-                },
-                "title": {"type": "string"},
-                "status": {"type": "integer", "minimum": 400, "maximum": 599},
-                "detail": {"type": "string"},
-                "instance": {"type": "string", "description": "The path requested."},
-                "errors": {
-                    "type": "array",
-                    "description": "What is invalid, for 422 responses.",
-                    "items": _ref("FieldError"),
-                },
-            },
-        },
-        "FieldError": {
-            "type": "object",
-            "required": ["pointer", "field", "message"],
-            "properties": {
-                "pointer": {
-                    "type": "string",
-                    "description": "JSON Pointer into the body "
-                    '("/title"); empty for a query parameter or the whole body.',
-                },
-                "field": {
-                    "type": "string",
-                    "description": "The body member or query parameter at fault.",
-                },
-                "message": {"type": "string"},
-            },
-        },
-        "ProjectInput": {
-            "type": "object",
-            "description": "A whole project, for create and replace. Fields left out "
-            "take their defaults (empty text, false, no end, no technologies).",
-            "required": ["title", "kind", "start"],
-            "additionalProperties": False,
-            "properties": input_properties,
-        },
-        "ProjectPatch": {
-            "type": "object",
-            "description": "Some fields of a project (JSON Merge Patch): only those sent "
-            'change; "end": null clears the end month. Setting ongoing to true also '
-            "clears an end you do not send.",
-            "additionalProperties": False,
-            "properties": copy.deepcopy(input_properties),
-        },
-        "Project": {
-            "type": "object",
-            "required": list(project_properties),
-            "properties": project_properties,
-        },
-        "ProjectPage": {
-            "type": "object",
-            "required": ["items", "total", "limit", "offset", "links"],
-            "properties": {
-                "items": {"type": "array", "items": _ref("Project")},
-                "total": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "How many projects match the filters.",
-                },
-                "limit": {"type": "integer", "minimum": 1, "maximum": 100},
-                "offset": {"type": "integer", "minimum": 0},
-                "links": {
-                    "type": "object",
-                    "required": ["self", "first", "prev", "next", "last"],
-                    "properties": {
-                        "self": {"type": "string"},
-                        "first": {"type": "string"},
-                        "prev": {"type": ["string", "null"]},
-                        "next": {"type": ["string", "null"]},
-                        "last": {"type": "string"},
-                    },
-                },
-            },
-        },
-        "Technology": {
-            "type": "object",
-            "required": ["name", "category", "aliases"],
-            "properties": {
-                "name": {"type": "string", "description": "The canonical name."},
-                "category": {"type": "string", "enum": list(CATEGORIES)},
-                "aliases": {"type": "array", "items": {"type": "string"}},
-            },
-        },
-        "TechnologyList": {
-            "type": "object",
-            "required": ["items", "total"],
-            "properties": {
-                "items": {"type": "array", "items": _ref("Technology")},
-                "total": {"type": "integer", "minimum": 0},
-            },
-        },
-        "TechnologyUsage": {
-            "type": "object",
-            "required": ["items"],
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["name", "projects", "category"],
-                        "properties": {
-                            "name": {"type": "string"},
-                            "projects": {"type": "integer", "minimum": 1},
-                            "category": {
-                                "type": ["string", "null"],
-                                "description": "Null for your own tags.",
-                            },
-                        },
-                    },
+    "401": (
+        "Unauthorised",
+        {
+            "description": "No token, or a token that is unknown or revoked.",
+            "headers": {
+                "WWW-Authenticate": {
+                    "description": 'Always `Bearer realm="api"`, with `error="invalid_token"` '
+                    "when a token was sent.",
+                    "schema": {"type": "string"},
                 }
             },
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
         },
-        "Requirement": {
-            "type": "object",
-            "required": ["id", "label", "why", "weight", "shape", "technologies"],
-            "properties": {
-                "id": {"type": "string"},
-                "label": {"type": "string"},
-                "why": {"type": "string"},
-                "weight": {"type": "integer", "minimum": 0},
-                "shape": {
-                    "type": "string",
-                    "enum": ["any", "skill", "practice", "portfolio", "experience"],
-                },
-                "technologies": {"type": "array", "items": {"type": "string"}},
-            },
+    ),
+    "400": ("MalformedJson", _problem("The body is not JSON, or not UTF-8.")),
+    "404": ("NotFound", _problem("Not found, or not yours.")),
+    "409": ("Conflict", _problem("Conflicts with what is already stored.")),
+    "413": ("TooLarge", _problem("The body is too large.")),
+    "415": ("UnsupportedMediaType", _problem("The body is not sent as JSON.")),
+    "422": ("Invalid", _problem("The request is understood but not valid; see errors.")),
+}
+
+
+def _responses(ok: dict[str, Any], *codes: str) -> dict[str, Any]:
+    """Return an operation's answers: its own, 401 (every operation), then shared ones."""
+    answers = dict(ok)
+    for code in ("401", *codes):
+        answers[code] = {"$ref": f"#/components/responses/{_SHARED[code][0]}"}
+    return answers
+
+
+def _json(schema: str, description: str, **more: Any) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ref(schema)}},
+        **more,
+    }
+
+
+def _query(name: str, description: str, schema: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "description": description, "schema": schema, **more}
+
+
+def _path_parameters() -> dict[str, dict[str, Any]]:
+    """Return the path parameters, by the name the routes give them."""
+    from portfolio.api import views  # late: the views import this module
+
+    return {
+        "project_id": {
+            "name": "project_id",
+            "in": "path",
+            "required": True,
+            "description": "The project's id.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": views.MAX_ID},
+            "example": 1,
         },
-        "Profile": {
-            "type": "object",
-            "required": ["slug", "title", "description", "builtin", "target", "requirements"],
-            "properties": {
-                "slug": {"type": "string"},
-                "title": {"type": "string"},
-                "description": {"type": "string"},
-                "builtin": {"type": "boolean", "description": "Shipped, not made by you."},
-                "target": {"type": "boolean", "description": "Your target role."},
-                "requirements": {"type": "array", "items": _ref("Requirement")},
-            },
-        },
-        "ProfileList": {
-            "type": "object",
-            "required": ["items"],
-            "properties": {"items": {"type": "array", "items": _ref("Profile")}},
-        },
-        "Readiness": {
-            "type": "object",
-            "description": "The readiness score as the dashboard shows it: points to one "
-            "decimal place that add up to the score.",
-            "required": [
-                "profile",
-                "title",
-                "score",
-                "met",
-                "requirements",
-                "parts",
-                "next_steps",
-                "computed_on",
-            ],
-            "properties": {
-                "profile": {"type": "string"},
-                "title": {"type": "string"},
-                "score": {"type": "number", "minimum": 0, "maximum": 100},
-                "met": {"type": "integer", "minimum": 0},
-                "requirements": {"type": "integer", "minimum": 0},
-                "parts": {"type": "array", "items": _ref("ReadinessPart")},
-                "next_steps": {"type": "array", "items": _ref("NextStep")},
-                "computed_on": {"type": "string", "format": "date"},
-            },
-        },
-        "ReadinessPart": {
-            "type": "object",
-            "required": [
-                "requirement",
-                "label",
-                "points",
-                "max_points",
-                "coverage",
-                "met",
-                "missing",
-                "evidence",
-            ],
-            "properties": {
-                "requirement": {"type": "string"},
-                "label": {"type": "string"},
-                "points": {"type": "number", "minimum": 0},
-                "max_points": {"type": "number", "minimum": 0},
-                "coverage": {"type": "number", "minimum": 0, "maximum": 1},
-                "met": {"type": "boolean"},
-                "missing": {"type": "array", "items": {"type": "string"}},
-                "evidence": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["project_id", "project_title", "reason", "amount"],
-                        "properties": {
-                            "project_id": {"type": ["integer", "null"]},
-                            "project_title": {"type": "string"},
-                            "reason": {"type": "string"},
-                            "amount": {"type": "number", "minimum": 0, "maximum": 1},
-                        },
-                    },
-                },
-            },
-        },
-        "JsonResume": {
-            "type": "object",
-            "description": "A JSON Resume document (jsonresume.org/schema, v1.0.0). Only the "
-            "main sections are described here; the importer checks the whole schema and "
-            "reports each problem with its place in the file.",
-            "properties": {
-                "basics": {"type": "object"},
-                "work": {"type": "array", "items": {"type": "object"}},
-                "volunteer": {"type": "array", "items": {"type": "object"}},
-                "projects": {"type": "array", "items": {"type": "object"}},
-                "skills": {"type": "array", "items": {"type": "object"}},
-                "meta": {"type": "object"},
-            },
-        },
-        "ImportResult": {
-            "type": "object",
-            "required": ["created", "skipped", "details_updated", "notes"],
-            "properties": {
-                "created": {"type": "integer", "minimum": 0},
-                "skipped": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "Projects you already had.",
-                },
-                "details_updated": {"type": "boolean"},
-                "notes": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "description": "What was skipped, shortened or dropped.",
-                },
-            },
-        },
-        "NextStep": {
-            "type": "object",
-            "required": ["requirement", "text", "gain", "kind", "technologies"],
-            "properties": {
-                "requirement": {"type": "string"},
-                "text": {"type": "string"},
-                "gain": {"type": "number", "description": "Points the step would add."},
-                "kind": {"type": "string", "enum": list(KINDS)},
-                "technologies": {"type": "array", "items": {"type": "string"}},
+        "slug": {
+            "name": "slug",
+            "in": "path",
+            "required": True,
+            "description": "The profile's slug, like back-end-engineer.",
+            "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": rules.PROFILE_SLUG_MAX,
+                "examples": ["back-end-engineer"],
             },
         },
     }
 
 
-_PROJECT_ID = {
-    "name": "project_id",
-    "in": "path",
-    "required": True,
-    "description": "The project's id.",
-    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-    "example": 1,
-}
-_SLUG = {
-    "name": "slug",
-    "in": "path",
-    "required": True,
-    "description": "The profile's slug, like back-end-engineer.",
-    "schema": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 120,
-        "examples": ["back-end-engineer"],
-    },
-}
+def _operations() -> dict[str, dict[str, Any]]:
+    """Return each operation's words, parameters, body and answers, by endpoint."""
+    from portfolio.api import views  # late: the views import this module
 
-
-def _paths() -> dict[str, Any]:
     project_body = {
         "required": True,
         "content": {"application/json": {"schema": _ref("ProjectInput")}},
     }
-    return {
-        f"{PREFIX}/projects": {
-            "get": {
-                "operationId": "listProjects",
-                "tags": ["Projects"],
-                "summary": "List your projects",
-                "description": "Newest first (ongoing, then by end and start), a page at a "
-                "time. `links` holds the addresses of the neighbouring pages.",
-                "parameters": [
-                    {
-                        "name": "kind",
-                        "in": "query",
-                        "description": "Only this kind.",
-                        "schema": {"type": "string", "enum": list(KINDS)},
-                    },
-                    {
-                        "name": "technology",
-                        "in": "query",
-                        "description": "Only projects using this technology (aliases work).",
-                        "schema": {"type": "string", "maxLength": 200},
-                    },
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "description": "Page size.",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-                    },
-                    {
-                        "name": "offset",
-                        "in": "query",
-                        "description": "Projects to skip.",
-                        "schema": {
-                            "type": "integer",
-                            "minimum": 0,
-                            "maximum": 1_000_000,
-                            "default": 0,
-                        },
-                    },
-                ],
-                "responses": _responses({"200": _json(_ref("ProjectPage"), "A page.")}, "422"),
-            },
-            "post": {
-                "operationId": "createProject",
-                "tags": ["Projects"],
-                "summary": "Create a project",
-                "requestBody": project_body,
-                "responses": _responses(
-                    {
-                        "201": _json(
-                            _ref("Project"),
-                            "Created.",
-                            headers={
-                                "Location": {
-                                    "description": "The new project's address.",
-                                    "schema": {"type": "string"},
-                                }
-                            },
-                        )
-                    },
-                    "400",
-                    "413",
-                    "415",
-                    "422",
-                ),
-            },
-        },
-        f"{PREFIX}/projects/{{project_id}}": {
-            "parameters": [_PROJECT_ID],
-            "get": {
-                "operationId": "getProject",
-                "tags": ["Projects"],
-                "summary": "Get a project",
-                "responses": _responses({"200": _json(_ref("Project"), "The project.")}, "404"),
-            },
-            "put": {
-                "operationId": "replaceProject",
-                "tags": ["Projects"],
-                "summary": "Replace a project",
-                "description": "Every field is set: fields left out take their defaults.",
-                "requestBody": project_body,
-                "responses": _responses(
-                    {"200": _json(_ref("Project"), "The project as saved.")},
-                    "400",
-                    "404",
-                    "413",
-                    "415",
-                    "422",
-                ),
-            },
-            "patch": {
-                "operationId": "updateProject",
-                "tags": ["Projects"],
-                "summary": "Change some fields of a project",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/merge-patch+json": {"schema": _ref("ProjectPatch")},
-                        "application/json": {"schema": _ref("ProjectPatch")},
-                    },
-                },
-                "responses": _responses(
-                    {"200": _json(_ref("Project"), "The project as saved.")},
-                    "400",
-                    "404",
-                    "413",
-                    "415",
-                    "422",
-                ),
-            },
-            "delete": {
-                "operationId": "deleteProject",
-                "tags": ["Projects"],
-                "summary": "Delete a project",
-                "responses": _responses({"204": {"description": "Deleted."}}, "404"),
-            },
-        },
-        f"{PREFIX}/technologies": {
-            "get": {
-                "operationId": "searchTechnologies",
-                "tags": ["Technologies"],
-                "summary": "Search the technology catalogue",
-                "description": "By name or alias: exact matches first, then prefixes, then "
-                "substrings. Without `q`, the catalogue in order.",
-                "parameters": [
-                    {
-                        "name": "q",
-                        "in": "query",
-                        "description": "Name or alias, or part of one.",
-                        "schema": {"type": "string", "maxLength": 60},
-                        "examples": {"alias": {"value": "postgres"}},
-                    },
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "description": "At most this many.",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 20},
-                    },
-                ],
-                "responses": _responses(
-                    {"200": _json(_ref("TechnologyList"), "Matching technologies.")}, "422"
-                ),
-            }
-        },
-        f"{PREFIX}/me/technologies": {
-            "get": {
-                "operationId": "listMyTechnologies",
-                "tags": ["Technologies"],
-                "summary": "List the technologies you have used",
-                "description": "With how many of your projects use each, most used first.",
-                "responses": _responses({"200": _json(_ref("TechnologyUsage"), "Usage.")}),
-            }
-        },
-        f"{PREFIX}/profiles": {
-            "get": {
-                "operationId": "listProfiles",
-                "tags": ["Readiness"],
-                "summary": "List role profiles",
-                "description": "The shipped profiles, then the ones you made.",
-                "responses": _responses({"200": _json(_ref("ProfileList"), "Profiles.")}),
-            }
-        },
-        f"{PREFIX}/profiles/{{slug}}": {
-            "parameters": [_SLUG],
-            "get": {
-                "operationId": "getProfile",
-                "tags": ["Readiness"],
-                "summary": "Get a role profile",
-                "responses": _responses({"200": _json(_ref("Profile"), "The profile.")}, "404"),
-            },
-        },
-        f"{PREFIX}/profiles/{{slug}}/readiness": {
-            "parameters": [_SLUG],
-            "get": {
-                "operationId": "getReadiness",
-                "tags": ["Readiness"],
-                "summary": "Score your readiness for a profile",
-                "description": "The score, each requirement's points, coverage, evidence "
-                "and gaps, and the next steps that would raise it most, as of today.",
-                "responses": _responses({"200": _json(_ref("Readiness"), "The score.")}, "404"),
-            },
-        },
-        f"{PREFIX}/exports/json-resume": {
-            "get": {
-                "operationId": "exportJsonResume",
-                "tags": ["JSON Resume"],
-                "summary": "Export your portfolio as a JSON Resume",
-                "description": "A [JSON Resume](https://jsonresume.org/schema) v1.0.0 "
-                "document. With `scope=public` (the default) it holds your public "
-                "projects and the details you chose to show, ready to publish; with "
-                "`scope=all`, every project and detail, for moving your data. Each "
-                "project carries an `x-portfolio` object so importing it back restores "
-                "it exactly.",
-                "parameters": [
-                    {
-                        "name": "scope",
-                        "in": "query",
-                        "description": "public or all.",
-                        "schema": {
-                            "type": "string",
-                            "enum": ["public", "all"],
-                            "default": "public",
-                        },
-                    }
-                ],
-                "responses": _responses({"200": _json(_ref("JsonResume"), "The résumé.")}, "422"),
-            }
-        },
-        f"{PREFIX}/imports/json-resume": {
-            "post": {
-                "operationId": "importJsonResume",
-                "tags": ["JSON Resume"],
-                "summary": "Import projects from a JSON Resume",
-                "description": "Creates the résumé's projects (and its work and "
-                "volunteering) that you do not already have, in one transaction: a project "
-                "with the same title, kind, organisation and start is skipped, so importing "
-                "the same file twice answers 409 the second time. Imported projects are "
-                "private. With `details=true` the résumé's basics replace your details. "
-                f"At most {_IMPORT_KB} kB.",
-                "parameters": [
-                    {
-                        "name": "details",
-                        "in": "query",
-                        "description": "Also replace your name, headline and other details.",
-                        "schema": {"type": "boolean", "default": False},
-                    }
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": _ref("JsonResume")}},
-                },
-                "responses": _responses(
-                    {"200": _json(_ref("ImportResult"), "What was imported.")},
-                    "400",
-                    "409",
-                    "413",
-                    "415",
-                    "422",
-                ),
-            }
+    patch_body = {
+        "required": True,
+        "content": {
+            "application/merge-patch+json": {"schema": _ref("ProjectPatch")},
+            "application/json": {"schema": _ref("ProjectPatch")},
         },
     }
-
-
-def _components() -> dict[str, Any]:
+    body_errors = ("400", "413", "415", "422")
     return {
-        "securitySchemes": {
-            "bearer": {
-                "type": "http",
-                "scheme": "bearer",
-                "description": "A personal access token from your account's API tokens page.",
-            }
-        },
-        "schemas": _schemas(),
-        "responses": {
-            "Unauthorised": _UNAUTHORISED,
-            "MalformedJson": _problem("The body is not JSON, or not UTF-8."),
-            "NotFound": _problem("Not found, or not yours."),
-            "Conflict": _problem("Conflicts with what is already stored."),
-            "TooLarge": _problem("The body is too large."),
-            "UnsupportedMediaType": _problem("The body is not sent as JSON."),
-            "Invalid": _problem("The request is understood but not valid; see errors."),
-        },
-    }
-
-
-@functools.cache
-def _document_json() -> str:
-    return json.dumps(
-        {
-            "openapi": "3.1.0",
-            "info": {
-                "title": "Portfolio tracker API",
-                "version": API_VERSION,
-                "description": "Your projects, the technology catalogue, readiness for a "
-                "role and JSON Resume, for scripts and other apps. Authenticate with a "
-                "personal access token: `Authorization: Bearer <token>`. Errors are RFC "
-                "9457 problem details (`application/problem+json`).",
-            },
-            "tags": [
-                {"name": "Projects", "description": "Your portfolio's projects."},
-                {"name": "Technologies", "description": "The catalogue and your usage."},
-                {"name": "Readiness", "description": "Role profiles and your score."},
-                {"name": "JSON Resume", "description": "Export and import résumés."},
+        "api.list_projects": {
+            "operationId": "listProjects",
+            "tags": ["Projects"],
+            "summary": "List your projects",
+            "description": "Newest first (ongoing, then by end and start), a page at a "
+            "time. `links` holds the addresses of the neighbouring pages.",
+            "parameters": [
+                _query("kind", "Only this kind.", {"type": "string", "enum": list(KINDS)}),
+                _query(
+                    "technology",
+                    "Only projects using this technology (aliases work).",
+                    # The views' own check (views._text_arg), not a project rule.
+                    {"type": "string", "maxLength": 200},
+                ),
+                _query(
+                    "limit",
+                    "Page size.",
+                    {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": views.MAX_LIMIT,
+                        "default": views.DEFAULT_LIMIT,
+                    },
+                ),
+                _query(
+                    "offset",
+                    "Projects to skip.",
+                    {"type": "integer", "minimum": 0, "maximum": views.MAX_OFFSET, "default": 0},
+                ),
             ],
-            "security": [{"bearer": []}],
-            "paths": _paths(),
-            "components": _components(),
-        }
-    )
+            "responses": _responses({"200": _json("ProjectPage", "A page.")}, "422"),
+        },
+        "api.create_project": {
+            "operationId": "createProject",
+            "tags": ["Projects"],
+            "summary": "Create a project",
+            "requestBody": project_body,
+            "responses": _responses(
+                {
+                    "201": _json(
+                        "Project",
+                        "Created.",
+                        headers={
+                            "Location": {
+                                "description": "The new project's address.",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                    )
+                },
+                *body_errors,
+            ),
+        },
+        "api.get_project": {
+            "operationId": "getProject",
+            "tags": ["Projects"],
+            "summary": "Get a project",
+            "responses": _responses({"200": _json("Project", "The project.")}, "404"),
+        },
+        "api.replace_project": {
+            "operationId": "replaceProject",
+            "tags": ["Projects"],
+            "summary": "Replace a project",
+            "description": "Every field is set: fields left out take their defaults.",
+            "requestBody": project_body,
+            "responses": _responses(
+                {"200": _json("Project", "The project as saved.")},
+                "400",
+                "404",
+                "413",
+                "415",
+                "422",
+            ),
+        },
+        "api.update_project": {
+            "operationId": "updateProject",
+            "tags": ["Projects"],
+            "summary": "Change some fields of a project",
+            "requestBody": patch_body,
+            "responses": _responses(
+                {"200": _json("Project", "The project as saved.")},
+                "400",
+                "404",
+                "413",
+                "415",
+                "422",
+            ),
+        },
+        "api.delete_project": {
+            "operationId": "deleteProject",
+            "tags": ["Projects"],
+            "summary": "Delete a project",
+            "responses": _responses({"204": {"description": "Deleted."}}, "404"),
+        },
+        "api.search_technologies": {
+            "operationId": "searchTechnologies",
+            "tags": ["Technologies"],
+            "summary": "Search the technology catalogue",
+            "description": "By name or alias: exact matches first, then prefixes, then "
+            "substrings. Without `q`, the catalogue in order.",
+            "parameters": [
+                _query(
+                    "q",
+                    "Name or alias, or part of one.",
+                    {"type": "string", "maxLength": rules.TECHNOLOGY_MAX},
+                    examples={"alias": {"value": "postgres"}},
+                ),
+                _query(
+                    "limit",
+                    "At most this many.",
+                    {"type": "integer", "minimum": 1, "maximum": 500, "default": 20},
+                ),
+            ],
+            "responses": _responses(
+                {"200": _json("TechnologyList", "Matching technologies.")}, "422"
+            ),
+        },
+        "api.my_technologies": {
+            "operationId": "listMyTechnologies",
+            "tags": ["Technologies"],
+            "summary": "List the technologies you have used",
+            "description": "With how many of your projects use each, most used first.",
+            "responses": _responses({"200": _json("TechnologyUsage", "Usage.")}),
+        },
+        "api.list_profiles": {
+            "operationId": "listProfiles",
+            "tags": ["Readiness"],
+            "summary": "List role profiles",
+            "description": "The shipped profiles, then the ones you made.",
+            "responses": _responses({"200": _json("ProfileList", "Profiles.")}),
+        },
+        "api.get_profile": {
+            "operationId": "getProfile",
+            "tags": ["Readiness"],
+            "summary": "Get a role profile",
+            "responses": _responses({"200": _json("Profile", "The profile.")}, "404"),
+        },
+        "api.get_readiness": {
+            "operationId": "getReadiness",
+            "tags": ["Readiness"],
+            "summary": "Score your readiness for a profile",
+            "description": "The score, each requirement's points, coverage, evidence "
+            "and gaps, and the next steps that would raise it most, as of today.",
+            "responses": _responses({"200": _json("Readiness", "The score.")}, "404"),
+        },
+        "api.export_json_resume": {
+            "operationId": "exportJsonResume",
+            "tags": ["JSON Resume"],
+            "summary": "Export your portfolio as a JSON Resume",
+            "description": "A [JSON Resume](https://jsonresume.org/schema) v1.0.0 "
+            "document. With `scope=public` (the default) it holds your public "
+            "projects and the details you chose to show, ready to publish; with "
+            "`scope=all`, every project and detail, for moving your data. Each "
+            "project carries an `x-portfolio` object so importing it back restores "
+            "it exactly.",
+            "parameters": [
+                _query(
+                    "scope",
+                    "public or all.",
+                    {"type": "string", "enum": ["public", "all"], "default": "public"},
+                ),
+            ],
+            "responses": _responses({"200": _json("JsonResume", "The résumé.")}, "422"),
+        },
+        "api.import_json_resume": {
+            "operationId": "importJsonResume",
+            "tags": ["JSON Resume"],
+            "summary": "Import projects from a JSON Resume",
+            "description": "Creates the résumé's projects (and its work and "
+            "volunteering) that you do not already have, in one transaction: a project "
+            "with the same title, kind, organisation and start is skipped, so importing "
+            "the same file twice answers 409 the second time. Imported projects are "
+            "private. With `details=true` the résumé's basics replace your details. "
+            f"At most {_IMPORT_KB} kB.",
+            "parameters": [
+                _query(
+                    "details",
+                    "Also replace your name, headline and other details.",
+                    {"type": "boolean", "default": False},
+                ),
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("JsonResume")}},
+            },
+            "responses": _responses(
+                {"200": _json("ImportResult", "What was imported.")},
+                "400",
+                "409",
+                "413",
+                "415",
+                "422",
+            ),
+        },
+    }
 
 
-def document() -> dict[str, Any]:
-    """Return a fresh copy of the OpenAPI document."""
-    return json.loads(_document_json())
+# --- paths: the routes ---------------------------------------------------------------
+
+_VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>:]+)>")
+
+
+def openapi_path(rule: str) -> str:
+    """Return a Flask rule as an OpenAPI path: "/projects/<int:project_id>" becomes
+    "/projects/{project_id}"."""
+    return _VARIABLE.sub(r"{\1}", rule)
+
+
+def _paths(app: Flask, operations: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return the document's paths: each route of the blueprint with its operation."""
+    parameters = _path_parameters()
+    paths: dict[str, Any] = {}
+    documented: set[str] = set()
+    for rule in app.url_map.iter_rules():
+        endpoint = rule.endpoint
+        if endpoint.partition(".")[0] != BLUEPRINT or endpoint in NOT_OPERATIONS:
+            continue
+        methods = [method for method in METHODS if method in (rule.methods or ())]
+        if endpoint not in operations:
+            raise DocumentError(f"route {rule.rule} ({endpoint}) has no entry in _operations()")
+        if len(methods) != 1:
+            raise DocumentError(f"{endpoint} answers {methods}: give each method its own view")
+        path = openapi_path(rule.rule)
+        item = paths.setdefault(path, {})
+        names = _VARIABLE.findall(rule.rule)
+        if names:
+            unknown = [name for name in names if name not in parameters]
+            if unknown:
+                raise DocumentError(f"{rule.rule}: no description of {unknown}")
+            item["parameters"] = [parameters[name] for name in names]
+        item[methods[0].lower()] = operations[endpoint]
+        documented.add(endpoint)
+    stale = sorted(set(operations) - documented)
+    if stale:
+        raise DocumentError(f"_operations() describes {stale}, which no route serves")
+    return paths
+
+
+def _build(app: Flask) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Portfolio tracker API",
+            "version": API_VERSION,
+            "description": "Your projects, the technology catalogue, readiness for a "
+            "role and JSON Resume, for scripts and other apps. Authenticate with a "
+            "personal access token: `Authorization: Bearer <token>`. Errors are RFC "
+            "9457 problem details (`application/problem+json`).",
+        },
+        "tags": [
+            {"name": "Projects", "description": "Your portfolio's projects."},
+            {"name": "Technologies", "description": "The catalogue and your usage."},
+            {"name": "Readiness", "description": "Role profiles and your score."},
+            {"name": "JSON Resume", "description": "Export and import résumés."},
+        ],
+        "security": [{"bearer": []}],
+        "paths": _paths(app, _operations()),
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal access token from your account's API tokens page.",
+                }
+            },
+            "schemas": component_schemas(),
+            "responses": dict(_SHARED.values()),
+        },
+    }
+
+
+def document(app: Flask | None = None) -> dict[str, Any]:
+    """Return a fresh copy of the OpenAPI document of an app (by default, the current one).
+
+    It is made once per app: the routes do not change once the app serves requests.
+    """
+    if app is None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+    made = app.extensions.get("openapi_document")
+    if made is None:
+        made = app.extensions["openapi_document"] = json.dumps(_build(app))
+    return json.loads(made)
 
 
 # --- the reference page ------------------------------------------------------------
@@ -719,7 +548,7 @@ _CONSTRAINTS = (
     ("maximum", "at most {}"),
     ("minItems", "at least {} items"),
     ("maxItems", "at most {} items"),
-    ("pattern", "matches {}"),
+    ("pattern", "{}"),
     ("format", "{}"),
     ("default", "default {}"),
 )
@@ -745,9 +574,25 @@ def type_text(schema: dict[str, Any]) -> str:
     return str(kind)
 
 
+#: The rules' patterns in words; any other is shown as it is.
+_PATTERN_WORDS = {
+    rules.LINE_PATTERN: "one line, without control or text-direction characters",
+    rules.TEXT_PATTERN: "no control or text-direction characters",
+    rules.MONTH_PATTERN: "a month, YYYY-MM",
+}
+
+
+def _words(key: str, value: Any) -> Any:
+    if key == "pattern":
+        return _PATTERN_WORDS.get(value, f"matches {value}")
+    if key == "default":
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
 def constraint_text(schema: dict[str, Any]) -> str:
     """List a schema's limits in words."""
-    parts = [text.format(schema[key]) for key, text in _CONSTRAINTS if key in schema]
+    parts = [text.format(_words(key, schema[key])) for key, text in _CONSTRAINTS if key in schema]
     items = schema.get("items") or {}
     if "maxLength" in items:
         parts.append(f"each at most {items['maxLength']} characters")

@@ -240,7 +240,7 @@ def update_project(project_id: int):
     """Change some fields of a project (JSON Merge Patch)."""
     project = _own_project(project_id)
     body = json_object(media_types=("application/json", "application/merge-patch+json"))
-    record = record_from_json(body, base=project.to_record())
+    record = record_from_json(body, base=projects.record_of(project))
     projects.update_project(current_api_user(), project, record)
     return project_json(project)
 
@@ -425,7 +425,11 @@ def _pointer(location: str) -> str:
 
 @bp.post("/imports/json-resume")
 def import_json_resume():
-    """Import the projects of a JSON Resume that the portfolio lacks (all or nothing)."""
+    """Import the projects of a JSON Resume that the portfolio lacks (all or nothing).
+
+    Entries the project rules refuse are not imported and are listed under "refused",
+    each with its problems; when they leave nothing to import the answer is 422.
+    """
     errors: list[FieldError] = []
     include_details = _bool_arg("details", errors)
     if errors:
@@ -440,7 +444,20 @@ def import_json_resume():
              for p in error.problems],
             "The résumé cannot be imported; see errors.",
         ) from None  # fmt: skip
+    refused = preview.plan.refused
     details = include_details and preview.plan.owner is not None
+    if not preview.new and not details and refused:
+        detail = (
+            f"{len(refused)} entr{'ies' if len(refused) != 1 else 'y'} in the résumé "
+            "cannot be imported; see errors."
+        )
+        if preview.present:
+            present = len(preview.present)
+            detail += f" The other {present} {'is' if present == 1 else 'are'} already yours."
+        raise validation_problem(
+            [FieldError(_pointer(p.location), p.message) for e in refused for p in e.problems],
+            detail + " Nothing was imported.",
+        )
     if not preview.plan.projects and not details:
         raise validation_problem(
             [FieldError("/projects", "The résumé has no projects, work or volunteering.")],
@@ -464,4 +481,15 @@ def import_json_resume():
         "skipped": result.skipped,
         "details_updated": result.details_updated,
         "notes": list(preview.plan.skipped),
+        "refused": [
+            {
+                "entry": entry.where,
+                "title": entry.title,
+                "errors": [
+                    {"pointer": _pointer(p.location), "field": p.field, "message": p.message}
+                    for p in entry.problems
+                ],
+            }
+            for entry in refused
+        ],
     }

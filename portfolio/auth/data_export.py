@@ -21,8 +21,11 @@ from portfolio.models import (
     ScoreSnapshot,
     User,
 )
+from portfolio.projects.services import record_of
+from portfolio.schemas.project import project_document
 
-FORMAT_VERSION = 1
+#: 2: projects as the API sends them (months as YYYY-MM, with id and needs_attention).
+FORMAT_VERSION = 2
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -30,25 +33,9 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def _project(project: Project) -> dict[str, Any]:
-    return {
-        "title": project.title,
-        "kind": project.kind,
-        "organisation": project.organisation,
-        "role": project.role,
-        "start": _iso(project.start),
-        "end": _iso(project.end),
-        "ongoing": bool(project.ongoing),
-        "summary": project.summary,
-        "description": project.description,
-        "highlights": list(project.highlights or []),
-        "live_url": project.live_url,
-        "source_url": project.source_url,
-        "technologies": project.technology_names,
-        "public": bool(project.public),
-        "featured": bool(project.featured),
-        "created_at": _iso(project.created_at),
-        "updated_at": _iso(project.updated_at),
-    }
+    return project_document(
+        record_of(project), created_at=project.created_at, updated_at=project.updated_at
+    )
 
 
 def _settings(settings: PortfolioSettings | None) -> dict[str, Any] | None:

@@ -34,7 +34,12 @@ def safe_next_url(target: str | None) -> str | None:
     # Browsers treat "\" like "/", so "/\evil.com" would leave the site.
     if "\\" in target or any(ord(ch) < 32 for ch in target):
         return None
-    parts = urlsplit(target)
+    if target.startswith("//"):
+        return None
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # unbalanced brackets: "//[", "/x?[" is fine, "//a]b" is not
+        return None
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -17,76 +19,92 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired
 
-from portfolio.exports.jsonresume import MAX_LINKS
 from portfolio.exports.service import GROUPINGS, THEMES
-from portfolio.projects.forms import web_address
+from portfolio.schemas import rules
+from portfolio.schemas.base import Location
+from portfolio.schemas.details import SHOWABLE, DetailsIn
+from portfolio.schemas.forms import SchemaForm
 
 #: How many empty profile-link rows "Your details" offers at least.
 LINK_ROWS = 5
-#: How many links it holds at most: as many as a JSON Resume import may bring.
-MAX_LINK_ROWS = MAX_LINKS
+#: How many links it holds at most: as many as the details schema allows.
+MAX_LINK_ROWS = rules.MAX_LINKS
 
 
 class LinkForm(Form):
     """One profile link: a network name, a user name and the address."""
 
-    network = StringField("Site", validators=[Optional(), Length(max=100)])
-    username = StringField("User name", validators=[Optional(), Length(max=100)])
-    url = StringField("Address", validators=[Optional(), Length(max=2000), web_address])
-
-    def validate(self, extra_validators=None) -> bool:
-        """Check the fields, then that a site and its address come together."""
-        valid = super().validate(extra_validators)
-        network, url = (self.network.data or "").strip(), (self.url.data or "").strip()
-        if url and not network:
-            self.network.errors = [*self.network.errors, "Name the site, like GitHub or LinkedIn."]
-            valid = False
-        if network and not url and not self.url.errors:
-            self.url.errors = [
-                *self.url.errors,
-                "Enter the address of your profile, starting with https://.",
-            ]
-            valid = False
-        return valid
+    network = StringField("Site", render_kw={"maxlength": rules.NETWORK_MAX})
+    username = StringField("User name", render_kw={"maxlength": rules.USERNAME_MAX})
+    url = StringField("Address", render_kw={"maxlength": rules.URL_MAX})
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(SchemaForm):
     """What the public portfolio says about its owner, and which parts it shows."""
 
-    name = StringField("Name", validators=[Optional(), Length(max=120)])
+    schema = DetailsIn
+
+    name = StringField("Name", render_kw={"maxlength": rules.NAME_MAX})
     show_name = BooleanField("Show my name")
     headline = StringField(
         "Headline",
-        validators=[Optional(), Length(max=120)],
+        render_kw={"maxlength": rules.HEADLINE_MAX},
         description="Like: Junior back-end engineer.",
     )
     show_headline = BooleanField("Show my headline")
     bio = TextAreaField(
         "Short bio",
-        validators=[Optional(), Length(max=5000)],
+        render_kw={"maxlength": rules.BIO_MAX},
         description="A few sentences about you. Blank lines start a new paragraph.",
     )
     show_bio = BooleanField("Show my bio")
     location = StringField(
-        "Location", validators=[Optional(), Length(max=120)], description="Like: Leeds, UK."
+        "Location", render_kw={"maxlength": rules.LOCATION_MAX}, description="Like: Leeds, UK."
     )
     show_location = BooleanField("Show my location")
-    email = EmailField(
-        "Email",
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email("Enter an email address like you@example.com.", check_deliverability=False),
-        ],
-    )
+    email = EmailField("Email", render_kw={"maxlength": rules.EMAIL_MAX})
     show_email = BooleanField("Show my email")
-    website = StringField("Website", validators=[Optional(), Length(max=2000), web_address])
+    website = StringField("Website", render_kw={"maxlength": rules.URL_MAX})
     show_website = BooleanField("Show my website")
     links = FieldList(FormField(LinkForm), min_entries=LINK_ROWS, max_entries=MAX_LINK_ROWS)
     show_links = BooleanField("Show my profile links")
     submit = SubmitField("Save details")
+
+    def schema_input(self) -> dict[str, Any]:
+        """Return what was typed in the details schema's shape."""
+        return {
+            "name": self.name.data or "",
+            "headline": self.headline.data or "",
+            "bio": self.bio.data or "",
+            "location": self.location.data or "",
+            "email": self.email.data or "",
+            "website": self.website.data or "",
+            "links": [
+                {
+                    "network": row.network.data or "",
+                    "username": row.username.data or "",
+                    "url": row.url.data or "",
+                }
+                for row in self.links
+            ],
+            "shown": [name for name in SHOWABLE if self[f"show_{name}"].data],
+        }
+
+    def field_for(self, location: Location):
+        """A problem with one profile link belongs to that row's field."""
+        if len(location) >= 3 and location[0] == "links" and isinstance(location[1], int):
+            rows = self.links.entries
+            if location[1] < len(rows):
+                return rows[location[1]].form._fields.get(str(location[2]))
+        return super().field_for(location)
+
+    def show_problems(self, problems) -> None:
+        """Show each problem, and count the link rows' in the list's own errors."""
+        super().show_problems(problems)
+        if any(entry.errors for entry in self.links.entries):
+            self.links.errors = [entry.errors for entry in self.links.entries]
 
 
 class SharingForm(FlaskForm):

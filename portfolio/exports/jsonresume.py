@@ -19,9 +19,23 @@ Mapping decisions worth knowing:
   as is any work/volunteer entry with the same organisation and start as a
   paid/internship/volunteer entry in ``projects`` (an editor may have dropped
   the extension objects).
-* Only http and https URLs are ever written or imported. Standard URL fields are
-  written as strict RFC 3986 URIs (punycode host, percent-encoded path); when
+* Only http and https URLs are ever written or imported, under the one web-address
+  rule (``rules.check_web_address``). Standard URL fields are written as strict RFC
+  3986 URIs (the host in its IDNA 2008 ASCII form, so ``ß.de`` is written
+  ``xn--zca.de``, the same host, never ``ss.de``; the path percent-encoded); when
   that changed a project's live URL, ``x-portfolio.liveUrl`` keeps it as typed.
+* Import maps each projects/work/volunteer entry to the input of the project schema
+  (``ProjectIn``), then validates it like the form and the API do. An entry the schema
+  refuses is not imported: ``ImportPlan.refused`` names it with the rule's own message
+  for each problem, and the rest of the file still imports. Nothing is silently
+  changed to fit: text with a control or text-direction character, an end before the
+  start, a missing start, a technology over its limit are all refused. The mapping
+  only shortens what it made up or moved: a title built from position and
+  organisation, and a long foreign summary, whose full text becomes the description;
+  both with a note. Line breaks inside a one-line field (a wrapped highlight) become
+  spaces, as the standard has no one-line fields.
+* The owner's details (``basics``) are checked with ``DetailsIn``: a detail or a
+  profile link the rules refuse is left out with a note giving the reason.
 * Foreign entries import as private and not featured, for the owner to review.
 * Two projects may share a natural key (``project_key``: title, kind, organisation,
   start). Within one file, entries carrying ``x-portfolio`` are told apart by its
@@ -29,7 +43,7 @@ Mapping decisions worth knowing:
   the portfolio, ``new_and_present`` counts: N entries with a key, into a
   portfolio already holding M projects with it, create max(0, N - M).
 * A file within the import's byte limit is never cut short: ``MAX_PROJECTS`` is
-  above the number of projects even the tersest 400 kB file can hold.
+  above the number of entries even the tersest 400 kB file can hold.
 * The exporter writes whatever it is given: pass ``public_only(projects)`` for a
   resume meant to be published.
 """
@@ -51,7 +65,12 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from jsonschema.validators import validator_for
 
 from portfolio.exports.grouping import group_technologies
-from portfolio.projects.record import KINDS, PortfolioOwner, ProfileLink, ProjectRecord
+from portfolio.projects.record import KINDS, PortfolioOwner, ProjectRecord
+from portfolio.schemas import rules
+from portfolio.schemas.base import Problem as RuleProblem
+from portfolio.schemas.base import SchemaError, problems, validate
+from portfolio.schemas.details import DetailsIn, ProfileLinkIn
+from portfolio.schemas.project import ProjectIn
 
 SCHEMA_PATH = Path(__file__).with_name("jsonresume-schema.json")
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
@@ -60,34 +79,14 @@ SCHEMA_VERSION = "v1.0.0"
 #: Key of the extension object carrying what JSON Resume has no field for.
 EXTENSION = "x-portfolio"
 
-#: Longest text kept on import, in characters; longer text is shortened. These
-#: match the form and database limits so an import never fails on save.
-LIMITS: dict[str, int] = {
-    "title": 200,
-    "organisation": 200,
-    "role": 120,
-    "summary": 300,
-    "description": 20_000,
-    "highlight": 300,
-    "technology": 60,  # the catalogue's MAX_TAG_LENGTH
-    "url": 2_000,
-    "name": 120,
-    "headline": 120,
-    "bio": 5_000,
-    "location": 120,
-    "email": 254,
-    "network": 100,
-    "username": 100,
-}
-MAX_HIGHLIGHTS = 20
-MAX_TECHNOLOGIES = 30
 #: A safety net for callers with a large ``max_bytes``, never reached within the web
-#: and API limit of 400 kB: the smallest entry that yields a project,
-#: ``{"name":"x"},``, is 13 bytes, so 400 kB holds at most 30,768 projects.
+#: and API limit of 400 kB: the smallest entry, ``{"name":"x"},``, is 13 bytes, so
+#: 400 kB holds at most 30,768 entries.
 MAX_PROJECTS = 40_000
-MAX_LINKS = 20
 #: Enough problems to fix a file in a few passes without flooding the page.
 MAX_PROBLEMS = 20
+#: The longest title of a refused entry the preview repeats (it is not stored).
+_SHOWN_TITLE_MAX = 120
 
 WORK_KINDS: tuple[str, ...] = ("paid", "internship")
 
@@ -98,11 +97,12 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Deliberately loose: it only has to agree with the schema's "email" format
 # and catch obvious junk; the app validates addresses properly elsewhere.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# C0/C1 controls (bar tab, newline, carriage return) and lone surrogates: they
-# break databases and terminals and nobody types them on purpose.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
+# Line breaks inside text bound for a one-line field, with the spaces and tabs around
+# them. U+0085 is not among them: it is a C1 control, which the rules refuse.
+_LINE_BREAKS = re.compile("[ \t]*(?:[\n\r\u2028\u2029][ \t]*)+")
+# What a refused entry's title may not show as is: controls, direction overrides.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 _UNSUPPORTED_SECTIONS: tuple[str, ...] = (
     "education",
@@ -143,12 +143,39 @@ class ResumeImportError(ValueError):
 
 
 @dataclass(frozen=True)
+class EntryProblem:
+    """One rule an entry breaks: the project field, the rule's message, where in the file."""
+
+    field: str  # the project's field ("end", "highlights"); "" for the entry as a whole
+    message: str  # the rule's own message, as the form and the API give it
+    location: str  # where in the file: "projects[3].endDate"
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+@dataclass(frozen=True)
+class RefusedEntry:
+    """An entry the import cannot take, and why; the rest of the file still imports."""
+
+    where: str  # "projects[3]", "work[0]"
+    title: str  # the entry's title as far as it can be shown, "" when it has none
+    problems: tuple[EntryProblem, ...]
+
+    def __str__(self) -> str:
+        named = f" ({self.title})" if self.title else ""
+        return f"{self.where}{named}: " + "; ".join(str(p) for p in self.problems)
+
+
+@dataclass(frozen=True)
 class ImportPlan:
     """What an import would create, for the user to review before saving."""
 
     projects: tuple[ProjectRecord, ...]
     owner: PortfolioOwner | None
-    skipped: tuple[str, ...]  # notes on what was skipped, shortened or dropped
+    skipped: tuple[str, ...]  # notes on what was skipped, shortened or left out
+    #: Entries the project schema refuses, in file order: they are not imported.
+    refused: tuple[RefusedEntry, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -156,40 +183,37 @@ class ImportPlan:
 
 
 def http_url(value: str) -> str:
-    """Return the URL stripped if it is an absolute http(s) URL, else ""."""
-    url = value.strip()
-    # Whitespace or controls inside a URL are never legitimate and are how
-    # attribute and Markdown injections start.
-    if not url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return ""
+    """Return the URL trimmed if the web-address rule accepts it, else "".
+
+    The one rule (``rules.check_web_address``): absolute http(s), no spaces, controls,
+    credentials or unreadable brackets, and a host IDNA 2008 can encode.
+    """
     try:
-        parts = urlsplit(url)
-    except ValueError:
+        return rules.check_web_address(value)
+    except rules.RuleError:
         return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    return url
 
 
 def export_uri(value: str) -> str:
-    """Return an http(s) URL as a strict RFC 3986 URI, or "" if it is not one."""
+    """Return an http(s) URL as a strict RFC 3986 URI, or "" if it is not one.
+
+    An internationalised host becomes its IDNA 2008 ASCII form (``rules.ascii_host``),
+    the same host: ``ß.de`` is ``xn--zca.de``, where Python's IDNA 2003 codec would
+    write ``ss.de``, another host.
+    """
     url = http_url(value)
     if not url:
         return ""
     parts = urlsplit(url)
     netloc = parts.netloc
     if not netloc.isascii():
-        # Internationalised host names become their punycode form; a
-        # non-ASCII host cannot be an IPv6 literal, so ":" starts the port.
-        userinfo, at, host_port = netloc.rpartition("@")
-        host, colon, port = host_port.partition(":")
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
+        # The rule refuses user names and passwords, and a non-ASCII host cannot be
+        # an IPv6 literal, so the netloc is a host and maybe ":" and a port.
+        host, colon, port = netloc.partition(":")
+        ascii_host = rules.ascii_host(host)
+        if ascii_host is None:
             return ""
-        netloc = f"{userinfo}{at}{host}{colon}{port}"
-        if not netloc.isascii():  # a non-ASCII user name or password
-            return ""
+        netloc = f"{ascii_host}{colon}{port}"
     # A "%" that does not start an escape is a literal percent sign.
     encode = functools.partial(quote, safe="/?:@!$&'()*+,;=%-._~")
     path, query, fragment = (
@@ -572,63 +596,118 @@ def _schema_message(error: Any) -> str:
     return _clip(error.message, 200)
 
 
+@dataclass
+class _Candidate:
+    """An entry mapped to the project schema's input, before the schema has checked it."""
+
+    where: str  # "projects[3]"
+    data: dict[str, Any]  # the input ProjectIn validates
+    #: Where each field came from in the file ("projects[3].endDate"); list fields name
+    #: the list, and ``items`` the file index of each item handed on.
+    sources: dict[str, str]
+    items: dict[str, list[int]]
+    #: Notes on what the mapping shortened: kept only if the entry is imported.
+    notes: list[str]
+    start: date | None
+
+    @property
+    def anchor(self) -> tuple[str, date | None]:
+        """Return what our work/volunteer copies are named after, and the start."""
+        name = self.data.get("organisation", "").strip() or self.data["title"].strip()
+        return name.casefold(), self.start
+
+    def locate(self, problem: RuleProblem) -> EntryProblem:
+        """Return a schema problem with the place in the file it comes from."""
+        field = problem.field
+        location = self.sources.get(field, self.where)
+        if len(problem.location) > 1 and isinstance(problem.location[1], int):
+            positions = self.items.get(field, [])
+            index = problem.location[1]
+            if index < len(positions):
+                location = f"{location}[{positions[index]}]"
+        return EntryProblem(field, problem.message, location)
+
+    def shown_title(self) -> str:
+        """Return the title for the list of refused entries: showable, and not too long."""
+        title = _UNSHOWABLE.sub("\ufffd", self.data.get("title", "").strip())
+        return _clip(title, _SHOWN_TITLE_MAX)
+
+
 class _Importer:
     """One import run: turns a schema-valid document into an ImportPlan."""
 
     def __init__(self, catalogue: TechnologyCatalogue) -> None:
+        # The project schema names technologies with the app's catalogue; this one is
+        # kept for callers that pass their own.
         self.catalogue = catalogue
         self.notes: list[str] = []
         self.problems: list[Problem] = []
+        self.refused: list[RefusedEntry] = []
 
     def run(self, document: dict[str, Any]) -> ImportPlan:
         owner = self._owner(document.get("basics"))
         # (where, record, identity): identity is the x-portfolio key of an entry
         # from our own export, None for a foreign entry.
-        candidates: list[tuple[str, ProjectRecord, Hashable | None]] = []
+        accepted: list[tuple[str, ProjectRecord, Hashable | None]] = []
         own_keys: set[str] = set()
         own_work: set[tuple[str, date | None]] = set()
         own_volunteer: set[tuple[str, date | None]] = set()
-        for i, entry in enumerate(document.get("projects") or []):
-            where = f"projects[{i}]"
-            record = self._project(entry, where)
-            if record is None:
-                continue
+        for i, entry in enumerate(_entries(document.get("projects"))):
+            candidate = self._project(entry, f"projects[{i}]")
             extension = entry.get(EXTENSION)
-            candidates.append((where, record, _identity(extension)))
             if isinstance(extension, dict) and isinstance(extension.get("key"), str):
                 own_keys.add(extension["key"])
             # Our work/volunteer copies are named after the organisation, or
             # after the title when there is none. Matching on that as well as
             # on x-portfolio keys also catches our export after an editor has
-            # stripped the extension objects.
-            anchor = (record.organisation or record.title).casefold()
-            if record.kind in WORK_KINDS:
-                own_work.add((anchor, record.start))
-            elif record.kind == "volunteer":
-                own_volunteer.add((anchor, record.start))
+            # stripped the extension objects. A refused entry counts too: its
+            # copy would be refused or imported in its place.
+            kind = candidate.data.get("kind")
+            if kind in WORK_KINDS:
+                own_work.add(candidate.anchor)
+            elif kind == "volunteer":
+                own_volunteer.add(candidate.anchor)
+            record = self._check(candidate)
+            if record is not None:
+                accepted.append((candidate.where, record, _identity(extension)))
         for section, duplicates in (("work", own_work), ("volunteer", own_volunteer)):
-            for i, entry in enumerate(document.get(section) or []):
+            for i, entry in enumerate(_entries(document.get(section))):
                 where = f"{section}[{i}]"
                 extension = entry.get(EXTENSION)
                 if isinstance(extension, dict) and extension.get("project") in own_keys:
-                    continue  # our own copy of a project imported above
-                record = self._position(entry, where, section)
-                if record is None:
-                    continue
-                anchor = (record.organisation or record.title).casefold()
-                if (anchor, record.start) in duplicates:
+                    continue  # our own copy of a project in projects
+                candidate = self._position(entry, where, section)
+                if candidate.anchor in duplicates:
                     self.notes.append(f"{where}: same as an entry in projects, skipped")
                     continue
-                candidates.append((where, record, None))
+                record = self._check(candidate)
+                if record is not None:
+                    accepted.append((where, record, None))
         if self.problems:
             raise ResumeImportError(self.problems[:MAX_PROBLEMS])
-        projects = self._deduplicate(candidates)
+        projects = self._deduplicate(accepted)
         unsupported = [s for s in _UNSUPPORTED_SECTIONS if document.get(s)]
         if unsupported:
             self.notes.append(
                 f"{', '.join(unsupported)}: not imported; the portfolio holds projects"
             )
-        return ImportPlan(tuple(projects), owner, tuple(self.notes))
+        return ImportPlan(tuple(projects), owner, tuple(self.notes), tuple(self.refused))
+
+    def _check(self, candidate: _Candidate) -> ProjectRecord | None:
+        """Validate a mapped entry with the project schema: the record, or refuse it."""
+        try:
+            record = validate(ProjectIn, candidate.data).to_record()
+        except SchemaError as error:
+            self.refused.append(
+                RefusedEntry(
+                    candidate.where,
+                    candidate.shown_title(),
+                    tuple(dict.fromkeys(candidate.locate(p) for p in error.problems)),
+                )
+            )
+            return None
+        self.notes.extend(candidate.notes)
+        return record
 
     def _deduplicate(
         self, candidates: list[tuple[str, ProjectRecord, Hashable | None]]
@@ -670,215 +749,138 @@ class _Importer:
             )
         return projects
 
-    # -- entries
+    # -- entries, mapped to the project schema's input
 
-    def _project(self, entry: dict[str, Any], where: str) -> ProjectRecord | None:
+    def _project(self, entry: dict[str, Any], where: str) -> _Candidate:
         extension = entry.get(EXTENSION)
         ours = extension if isinstance(extension, dict) else {}
-        title = self._line(entry.get("name"), f"{where}.name", "title")
-        if not title:
-            self.notes.append(f"{where}: no name, skipped")
-            return None
-        kind = ours.get("kind") or _kind_from_type(entry.get("type"))
-        start = self._date(entry.get("startDate"), f"{where}.startDate")
-        end = self._date(entry.get("endDate"), f"{where}.endDate")
-        roles = [
-            self._line(role, f"{where}.roles[{n}]", "role")
-            for n, role in enumerate(entry.get("roles") or [])
-        ]
-        if "summary" in ours:
-            summary = self._line(ours["summary"], f"{where}.{EXTENSION}.summary", "summary")
-            description = self._multiline(
-                ours.get("descriptionMarkdown"),
-                f"{where}.{EXTENSION}.descriptionMarkdown",
-                "description",
-                # The app stores Markdown as typed, trailing newline and all.
-                strip=False,
-            )
+        candidate = self._candidate(entry, where)
+        data, sources = candidate.data, candidate.sources
+        data["title"] = _one_line(entry.get("name"))
+        sources["title"] = f"{where}.name"
+        if "kind" in ours:
+            data["kind"] = ours["kind"]
+            sources["kind"] = f"{where}.{EXTENSION}.kind"
         else:
-            summary, description = self._summary_and_description(
-                entry.get("description"), f"{where}.description"
-            )
-        return ProjectRecord(
-            title=title,
-            kind=kind,
-            organisation=self._line(entry.get("entity"), f"{where}.entity", "organisation"),
-            role=_clip(", ".join(r for r in roles if r), LIMITS["role"]),
-            start=start,
-            end=end,
-            ongoing=_flag(ours, "ongoing", default=start is not None and end is None),
-            summary=summary,
-            description=description,
-            highlights=self._highlights(entry.get("highlights"), where),
-            live_url=self._url(
-                ours.get("liveUrl") or entry.get("url") or entry.get("website"),
-                f"{where}.url",
-            ),
-            source_url=self._url(ours.get("sourceUrl"), f"{where}.{EXTENSION}.sourceUrl"),
-            technologies=self._technologies(entry.get("keywords"), where),
-            # Foreign entries stay private until the owner has reviewed them.
-            public=_flag(ours, "public", default=False),
-            featured=_flag(ours, "featured", default=False),
+            data["kind"] = _kind_from_type(entry.get("type"))
+            sources["kind"] = f"{where}.type"
+        data["organisation"] = _one_line(entry.get("entity"))
+        sources["organisation"] = f"{where}.entity"
+        roles = [_one_line(role) for role in entry.get("roles") or [] if isinstance(role, str)]
+        data["role"] = ", ".join(role for role in roles if role)
+        sources["role"] = f"{where}.roles"
+        data["ongoing"] = _flag(
+            ours, "ongoing", default=candidate.start is not None and data.get("end") is None
         )
+        sources["ongoing"] = f"{where}.{EXTENSION}.ongoing"
+        if "summary" in ours:
+            data["summary"] = _one_line(ours["summary"])
+            sources["summary"] = f"{where}.{EXTENSION}.summary"
+            # The app stores Markdown as typed, trailing newline and all.
+            description = ours.get("descriptionMarkdown")
+            data["description"] = description if isinstance(description, str) else ""
+            sources["description"] = f"{where}.{EXTENSION}.descriptionMarkdown"
+        else:
+            self._summary_and_description(candidate, entry.get("description"), "description")
+        for field, name in (("live_url", "liveUrl"), ("source_url", "sourceUrl")):
+            if isinstance(ours.get(name), str) and ours[name].strip():
+                data[field] = ours[name]
+                sources[field] = f"{where}.{EXTENSION}.{name}"
+        if "live_url" not in data:
+            self._url(candidate, entry)
+        # Foreign entries stay private until the owner has reviewed them.
+        for flag in ("public", "featured"):
+            data[flag] = _flag(ours, flag, default=False)
+            sources[flag] = f"{where}.{EXTENSION}.{flag}"
+        return candidate
 
-    def _position(self, entry: dict[str, Any], where: str, section: str) -> ProjectRecord | None:
+    def _position(self, entry: dict[str, Any], where: str, section: str) -> _Candidate:
+        candidate = self._candidate(entry, where)
+        data, sources = candidate.data, candidate.sources
         name_field = "name" if section == "work" else "organization"
-        raw_name = entry.get(name_field) or entry.get("company")
-        organisation = self._line(raw_name, f"{where}.{name_field}", "organisation")
-        position = self._line(entry.get("position"), f"{where}.position", "role")
-        summary, description = self._summary_and_description(
-            entry.get("summary"), f"{where}.summary"
-        )
+        if not _one_line(entry.get(name_field)).strip() and isinstance(entry.get("company"), str):
+            name_field = "company"  # what JSON Resume called it before v1.0.0
+        data["organisation"] = _one_line(entry.get(name_field))
+        sources["organisation"] = f"{where}.{name_field}"
+        data["role"], sources["role"] = _one_line(entry.get("position")), f"{where}.position"
+        self._summary_and_description(candidate, entry.get("summary"), "summary")
+        organisation, position = data["organisation"].strip(), data["role"].strip()
         if position and organisation:
             title = f"{position} at {organisation}"
         elif organisation:
             verb = "Work" if section == "work" else "Volunteering"
             title = f"{verb} at {organisation}"
-        elif position:
+        else:
             title = position
-        else:
-            self.notes.append(f"{where}: no organisation or position, skipped")
-            return None
-        if len(title) > LIMITS["title"]:
-            title = _clip(title, LIMITS["title"])
+        if len(title) > rules.TITLE_MAX:
+            # A title the mapping made up; the parts are kept whole in their fields.
+            candidate.notes.append(
+                f"{where}: title shortened to {rules.TITLE_MAX} characters; "
+                "the organisation and position are kept whole"
+            )
+            title = _clip(title, rules.TITLE_MAX)
+        data["title"] = title
+        sources["title"] = where  # made from the position and the organisation
         if section == "volunteer":
-            kind = "volunteer"
-        elif any(_INTERNSHIP.search(text) for text in (position, summary, organisation)):
-            kind = "internship"
+            data["kind"] = "volunteer"
+        elif any(_INTERNSHIP.search(text) for text in (position, data["summary"], organisation)):
+            data["kind"] = "internship"
         else:
-            kind = "paid"
+            data["kind"] = "paid"
+        sources["kind"] = where
+        # JSON Resume convention: a position without an end is current.
+        data["ongoing"] = candidate.start is not None and data.get("end") is None
+        sources["ongoing"] = f"{where}.endDate"
+        self._url(candidate, entry)
+        return candidate
+
+    def _candidate(self, entry: dict[str, Any], where: str) -> _Candidate:
+        """Start an entry's input with what every section writes the same way."""
+        candidate = _Candidate(where, {}, {}, {}, [], None)
+        data, sources = candidate.data, candidate.sources
         start = self._date(entry.get("startDate"), f"{where}.startDate")
         end = self._date(entry.get("endDate"), f"{where}.endDate")
-        return ProjectRecord(
-            title=title,
-            kind=kind,
-            organisation=organisation,
-            role=position,
-            start=start,
-            end=end,
-            # JSON Resume convention: a position without an end is current.
-            ongoing=start is not None and end is None,
-            summary=summary,
-            description=description,
-            highlights=self._highlights(entry.get("highlights"), where),
-            live_url=self._url(entry.get("url") or entry.get("website"), f"{where}.url"),
-            technologies=self._technologies(entry.get("keywords"), where),
-        )
+        candidate.start = start
+        sources["start"], sources["end"] = f"{where}.startDate", f"{where}.endDate"
+        if start is not None:  # left out, the schema says a start is needed
+            data["start"] = rules.format_month(start)
+        data["end"] = rules.format_month(end)
+        for field, name in (("highlights", "highlights"), ("technologies", "keywords")):
+            items, positions = [], []
+            for n, value in enumerate(entry.get(name) or []):
+                text = _one_line(value)
+                if text.strip():  # a blank item is nothing, not a mistake
+                    items.append(text)
+                    positions.append(n)
+            data[field] = items
+            sources[field] = f"{where}.{name}"
+            candidate.items[field] = positions
+        return candidate
 
-    def _owner(self, basics: Any) -> PortfolioOwner | None:
-        if not isinstance(basics, dict):
-            return None
-        location = basics.get("location")
-        place = ""
-        if isinstance(location, dict):
-            parts = [
-                self._line(location.get(part), f"basics.location.{part}", "location")
-                for part in ("city", "region", "countryCode")
-                if isinstance(location.get(part), str)
-            ]
-            place = _clip(", ".join(p for p in parts if p), LIMITS["location"])
-        email = self._line(basics.get("email"), "basics.email", "email")
-        if email and not _EMAIL.match(email):
-            self.notes.append("basics.email: not an email address, dropped")
-            email = ""
-        links: list[ProfileLink] = []
-        for n, profile in enumerate(basics.get("profiles") or []):
-            where = f"basics.profiles[{n}]"
-            if len(links) >= MAX_LINKS:
-                self.notes.append(f"{where} and later: skipped, at most {MAX_LINKS} links")
-                break
-            link = ProfileLink(
-                network=self._line(profile.get("network"), f"{where}.network", "network"),
-                url=self._url(profile.get("url"), f"{where}.url"),
-                username=self._line(profile.get("username"), f"{where}.username", "username"),
-            )
-            if link.network or link.url:
-                links.append(link)
-        owner = PortfolioOwner(
-            name=self._line(basics.get("name"), "basics.name", "name"),
-            headline=self._line(basics.get("label"), "basics.label", "headline"),
-            bio=self._multiline(basics.get("summary"), "basics.summary", "bio"),
-            location=place,
-            email=email,
-            website=self._url(basics.get("url"), "basics.url"),
-            links=tuple(links),
-        )
-        return owner if owner != PortfolioOwner(name="") else None
-
-    # -- fields
-
-    def _line(self, value: Any, where: str, limit: str) -> str:
-        return self._limit(_clean_line(value), where, limit)
-
-    def _multiline(self, value: Any, where: str, limit: str, *, strip: bool = True) -> str:
-        if not isinstance(value, str):
-            return ""
-        text = _CONTROL.sub("", value)
-        return self._limit(text.strip() if strip else text, where, limit)
-
-    def _limit(self, text: str, where: str, limit: str) -> str:
-        if len(text) <= LIMITS[limit]:
-            return text
-        self.notes.append(f"{where}: shortened to {LIMITS[limit]} characters")
-        return _clip(text, LIMITS[limit])
-
-    def _summary_and_description(self, value: Any, where: str) -> tuple[str, str]:
+    def _summary_and_description(self, candidate: _Candidate, value: Any, name: str) -> None:
         # Foreign summaries are often whole paragraphs: rather than cut them,
         # keep the full text as the description and a shortened summary.
-        text = self._multiline(value, where, "description")
-        summary = _LINE_BREAKS.sub(" ", text)
-        if len(summary) <= LIMITS["summary"]:
-            return summary, ""
-        self.notes.append(
-            f"{where}: longer than {LIMITS['summary']} characters, "
-            "shortened; the full text is kept as the description"
-        )
-        return _clip(summary, LIMITS["summary"]), text
+        where = f"{candidate.where}.{name}"
+        text = value.strip() if isinstance(value, str) else ""
+        summary = _one_line(text)
+        description = ""
+        if len(summary) > rules.SUMMARY_MAX:
+            candidate.notes.append(
+                f"{where}: longer than {rules.SUMMARY_MAX} characters, "
+                "shortened; the full text is kept as the description"
+            )
+            summary, description = _clip(summary, rules.SUMMARY_MAX), text
+        candidate.data["summary"] = summary
+        candidate.data["description"] = description
+        candidate.sources["summary"] = candidate.sources["description"] = where
 
-    def _highlights(self, values: Any, where: str) -> tuple[str, ...]:
-        highlights: list[str] = []
-        for n, value in enumerate(values or []):
-            text = self._line(value, f"{where}.highlights[{n}]", "highlight")
-            if not text:
-                continue
-            if len(highlights) >= MAX_HIGHLIGHTS:
-                self.notes.append(
-                    f"{where}.highlights[{n}] and later: skipped, "
-                    f"at most {MAX_HIGHLIGHTS} highlights"
-                )
-                break
-            highlights.append(text)
-        return tuple(highlights)
-
-    def _technologies(self, values: Any, where: str) -> tuple[str, ...]:
-        raw: list[str] = []
-        for n, value in enumerate(values or []):
-            text = _clean_line(value)
-            if len(text) > LIMITS["technology"]:
-                # A shortened technology name is junk; better to leave it out.
-                self.notes.append(f"{where}.keywords[{n}]: too long, skipped")
-            elif text:
-                raw.append(text)
-        if not raw:
-            return ()
-        names = list(
-            dict.fromkeys(tag.name for tag in self.catalogue.normalise_tags(raw) if tag.name)
-        )
-        if len(names) > MAX_TECHNOLOGIES:
-            self.notes.append(f"{where}.keywords: only the first {MAX_TECHNOLOGIES} kept")
-            names = names[:MAX_TECHNOLOGIES]
-        return tuple(names)
-
-    def _url(self, value: Any, where: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            return ""
-        url = http_url(value)
-        if not url:
-            self.notes.append(f"{where}: dropped, only http and https links are kept")
-        elif len(url) > LIMITS["url"]:
-            self.notes.append(f"{where}: longer than {LIMITS['url']} characters, dropped")
-            url = ""
-        return url
+    def _url(self, candidate: _Candidate, entry: dict[str, Any]) -> None:
+        for name in ("url", "website"):  # JSON Resume before v1.0.0 said "website"
+            value = entry.get(name)
+            if isinstance(value, str) and value.strip():
+                candidate.data["live_url"] = value
+                candidate.sources["live_url"] = f"{candidate.where}.{name}"
+                return
 
     def _date(self, value: Any, where: str) -> date | None:
         if not isinstance(value, str):
@@ -895,11 +897,87 @@ class _Importer:
         # Projects are dated to the month; the day is deliberately dropped.
         return date(year, month, 1)
 
+    # -- the owner's details
 
-def _clean_line(value: Any) -> str:
+    def _owner(self, basics: Any) -> PortfolioOwner | None:
+        if not isinstance(basics, dict):
+            return None
+        data: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for field, name in (
+            ("name", "name"),
+            ("headline", "label"),
+            ("email", "email"),
+            ("website", "url"),
+        ):
+            value = basics.get(name)
+            if isinstance(value, str) and value.strip():
+                data[field] = value if field == "website" else _one_line(value)
+                sources[field] = f"basics.{name}"
+        if isinstance(basics.get("summary"), str):
+            data["bio"], sources["bio"] = basics["summary"].strip(), "basics.summary"
+        location = basics.get("location")
+        if isinstance(location, dict):
+            # A street address is never imported: the portfolio shows a place.
+            parts = [
+                _one_line(location.get(part))
+                for part in ("city", "region", "countryCode")
+                if isinstance(location.get(part), str)
+            ]
+            data["location"] = ", ".join(part.strip() for part in parts if part.strip())
+            sources["location"] = "basics.location"
+        data["links"] = self._links(basics.get("profiles"))
+        # Each problem leaves out the detail at fault (each link was checked on its
+        # own already), so this ends within one pass per detail.
+        for _ in range(len(data)):
+            found = [p for p in problems(DetailsIn, data) if p.field in data]
+            if not found:
+                break
+            for problem in found:
+                if problem.field in data:
+                    where = sources.get(problem.field, "basics.profiles")
+                    self.notes.append(f"{where}: left out; {problem.message}")
+                    del data[problem.field]
+        details = validate(DetailsIn, data)
+        owner = details.to_owner()
+        return owner if owner != PortfolioOwner(name="") else None
+
+    def _links(self, profiles: Any) -> list[dict[str, str]]:
+        """Return the profile links the rules accept; leave out the others with a note."""
+        links: list[dict[str, str]] = []
+        for n, profile in enumerate(profiles if isinstance(profiles, list) else []):
+            where = f"basics.profiles[{n}]"
+            if not isinstance(profile, dict):
+                continue
+            link = {
+                field: _one_line(profile.get(field)) if field != "url" else profile["url"]
+                for field in ("network", "username", "url")
+                if isinstance(profile.get(field), str)
+            }
+            found = problems(ProfileLinkIn, link)
+            if found:
+                reasons = "; ".join(f"{p.field}: {p.message}" for p in found)
+                self.notes.append(f"{where}: left out; {reasons}")
+                continue
+            if validate(ProfileLinkIn, link).empty:
+                continue
+            if len(links) >= rules.MAX_LINKS:
+                self.notes.append(f"{where} and later: skipped, at most {rules.MAX_LINKS} links")
+                break
+            links.append(link)
+        return links
+
+
+def _entries(section: Any) -> list[dict[str, Any]]:
+    """Return a section's entries (the schema has checked each is an object)."""
+    return [entry if isinstance(entry, dict) else {} for entry in section or []]
+
+
+def _one_line(value: Any) -> str:
+    """Return text bound for a one-line field with its line breaks made spaces."""
     if not isinstance(value, str):
         return ""
-    return _LINE_BREAKS.sub(" ", _CONTROL.sub("", value)).strip()
+    return _LINE_BREAKS.sub(" ", value)
 
 
 def _identity(extension: Any) -> Hashable | None:

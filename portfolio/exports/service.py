@@ -19,6 +19,7 @@ Rules worth knowing:
   compares the file's projects with the owner's as multisets of ``project_key`` (title,
   kind, organisation, start), so a file with N projects sharing a key, into a portfolio
   holding M of them, creates max(0, N - M), and importing a file twice creates nothing.
+  Entries the project schema refuses are never stored; the preview lists them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from portfolio.caching import cache
 from portfolio.exports.grouping import public_only
 from portfolio.exports.jsonresume import (
     ImportPlan,
+    RefusedEntry,
     new_and_present,
     parse_json_resume,
     to_json_resume,
@@ -50,18 +52,11 @@ from portfolio.projects.services import (
     touch_portfolio,
     user_records,
 )
+from portfolio.schemas.details import SHOWABLE
 from portfolio.technologies.catalogue import get_catalogue
 
 #: The details the owner may show, in the order "Your details" lists them.
-DETAIL_FIELDS: tuple[str, ...] = (
-    "name",
-    "headline",
-    "bio",
-    "location",
-    "email",
-    "website",
-    "links",
-)
+DETAIL_FIELDS: tuple[str, ...] = SHOWABLE
 THEMES: dict[str, str] = {"clean": "Clean", "compact": "Compact"}
 GROUPINGS: dict[str, str] = {"kind": "By kind of project", "technology": "By technology"}
 
@@ -311,6 +306,16 @@ class ImportPreview:
     new: tuple[ProjectRecord, ...]
     present: tuple[ProjectRecord, ...]  # already in the portfolio, will be skipped
 
+    @property
+    def refused(self) -> tuple[RefusedEntry, ...]:
+        """Return the entries the project rules refuse: they will not be imported."""
+        return self.plan.refused
+
+    @property
+    def public_count(self) -> int:
+        """Return how many of the new projects arrive public (on the shared page)."""
+        return sum(1 for record in self.new if record.public)
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -319,6 +324,7 @@ class ImportResult:
     created: int
     skipped: int
     details_updated: bool
+    refused: int = 0  # entries the project rules refused, not imported
 
 
 def plan_import(
@@ -326,7 +332,9 @@ def plan_import(
 ) -> ImportPreview:
     """Check a JSON Resume file and say what importing it would create and skip.
 
-    Raises ``ResumeImportError`` with the problems (and where they are in the file).
+    Raises ``ResumeImportError`` with the problems (and where they are in the file) when
+    the file as a whole cannot be read; entries the project rules refuse are listed in
+    ``plan.refused`` and the rest still import.
     """
     plan = parse_json_resume(raw, get_catalogue(), max_bytes=max_bytes)
     new, present = new_and_present(plan.projects, user_records(user))
@@ -362,4 +370,4 @@ def apply_import(user: User, plan: ImportPlan, *, include_details: bool = False)
         raise
     if created or details:
         portfolio_changed.send(user)
-    return ImportResult(created, len(plan.projects) - created, details)
+    return ImportResult(created, len(plan.projects) - created, details, len(plan.refused))

@@ -36,7 +36,9 @@ from portfolio.exports.forms import (
 from portfolio.exports.grouping import group_projects, group_technologies
 from portfolio.exports.jsonld import dump_jsonld, person_jsonld
 from portfolio.exports.jsonresume import ResumeImportError, http_url
-from portfolio.projects.record import KIND_LABELS, PortfolioOwner, ProfileLink
+from portfolio.projects.record import KIND_LABELS
+from portfolio.schemas.base import problems
+from portfolio.schemas.details import DetailsIn
 from portfolio.technologies.catalogue import get_catalogue
 
 bp = Blueprint("exports", __name__)
@@ -154,28 +156,13 @@ def details():
             links=links + [{}] * (rows - len(links)),
             **{f"show_{name}": name in (settings.shown or []) for name in service.DETAIL_FIELDS},
         )
+        # Details saved before today's rules open on the fields to fix.
+        form.show_problems(problems(DetailsIn, form.schema_input()))
     else:
         form = DetailsForm()
     if form.validate_on_submit():
-        owner = PortfolioOwner(
-            name=form.name.data or "",
-            headline=form.headline.data or "",
-            bio=form.bio.data or "",
-            location=form.location.data or "",
-            email=form.email.data or "",
-            website=form.website.data or "",
-            links=tuple(
-                ProfileLink(
-                    network=(row.network.data or "").strip(),
-                    url=(row.url.data or "").strip(),
-                    username=(row.username.data or "").strip(),
-                )
-                for row in form.links
-                if (row.url.data or "").strip()
-            ),
-        )
-        shown = [n for n in service.DETAIL_FIELDS if form[f"show_{n}"].data]
-        service.update_details(current_user, owner, shown)
+        details = form.validated
+        service.update_details(current_user, details.to_owner(), details.shown)
         flash("Your details are saved.", "success")
         return redirect(url_for("exports.details"))
     status = 422 if form.errors else 200
@@ -286,6 +273,11 @@ def import_confirm():
         message += f"; {result.skipped} already in your portfolio, skipped"
     if result.details_updated:
         message += "; your details were updated"
+    if result.refused:
+        message += (
+            f"; {result.refused} entr{'ies' if result.refused != 1 else 'y'} "
+            "could not be imported (the preview said why)"
+        )
     flash(message + ".", "success")
     return redirect(url_for("projects.index"))
 

@@ -1,41 +1,20 @@
-"""Project forms."""
+"""Project forms: the fields a person fills in; every rule is the project schema's."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    MonthField,
-    RadioField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.fields.core import UnboundField
 
-from portfolio.projects.record import KIND_LABELS, KINDS
-from portfolio.technologies.catalogue import get_catalogue
-
-MAX_TECHNOLOGIES = 30
-MAX_HIGHLIGHTS = 20
-MAX_HIGHLIGHT_LENGTH = 300
-MONTH_MESSAGE = "Enter a month like 2025-03."
-
-
-def web_address(form, field) -> None:
-    """Accept only absolute http or https addresses."""
-    value = (field.data or "").strip()
-    field.data = value
-    if not value:
-        return
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValidationError("Enter a full web address starting with http:// or https://.")
-    if any(ch.isspace() for ch in value):
-        raise ValidationError("A web address cannot contain spaces.")
+from portfolio.projects.record import KIND_LABELS, KINDS, ProjectRecord
+from portfolio.schemas import rules
+from portfolio.schemas.base import Location
+from portfolio.schemas.forms import SchemaForm
+from portfolio.schemas.project import ProjectIn, record_input
+from portfolio.technologies.catalogue import split_tags
 
 
 def split_lines(text: str | None) -> list[str]:
@@ -43,81 +22,103 @@ def split_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class ProjectForm(FlaskForm):
-    title = StringField(
-        "Title", validators=[DataRequired("Give the project a title."), Length(max=200)]
-    )
+def _distinct(names: list[str]) -> list[str]:
+    """Return each name once, ignoring case (the catalogue merges aliases later)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+def _limit(length: int) -> dict[str, Any]:
+    return {"maxlength": length}
+
+
+class ProjectForm(SchemaForm):
+    schema = ProjectIn
+
+    title = StringField("Title", render_kw={"required": True, **_limit(rules.TITLE_MAX)})
     kind = RadioField(
         "Kind",
         choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in KINDS],
-        validators=[DataRequired("Choose what kind of project this was.")],
+        # The schema says what is wrong with a missing or unknown kind, in its words.
+        validate_choice=False,
     )
     organisation = StringField(
-        "Organisation", validators=[Optional(), Length(max=200)], description="Or client."
+        "Organisation", render_kw=_limit(rules.ORGANISATION_MAX), description="Or client."
     )
-    role = StringField("Role", validators=[Optional(), Length(max=120)])
-    start = MonthField(
-        "Start",
-        # InputRequired, unlike DataRequired, keeps the "not a month" message visible.
-        validators=[InputRequired("Enter the month the project started, like 2025-03.")],
-        invalid_value_message=MONTH_MESSAGE,
-        description="Month, like 2025-03.",
-    )
-    end = MonthField(
-        "End",
-        validators=[Optional()],
-        invalid_value_message=MONTH_MESSAGE,
-        description="Leave empty if ongoing.",
-    )
+    role = StringField("Role", render_kw=_limit(rules.ROLE_MAX))
+    # Months travel as the "YYYY-MM" text a month input sends; the schema reads them.
+    start = StringField("Start", description="Month, like 2025-03.")
+    end = StringField("End", description="Leave empty if ongoing.")
     ongoing = BooleanField("Ongoing")
     summary = StringField(
-        "Summary",
-        validators=[Optional(), Length(max=300)],
-        description="One line on what it is.",
+        "Summary", render_kw=_limit(rules.SUMMARY_MAX), description="One line on what it is."
     )
     description = TextAreaField(
         "Description",
-        validators=[Optional(), Length(max=20000)],
+        render_kw=_limit(rules.DESCRIPTION_MAX),
         description="What you did and how. Markdown is allowed.",
     )
-    highlights = TextAreaField(
-        "Highlights",
-        validators=[Optional(), Length(max=MAX_HIGHLIGHTS * (MAX_HIGHLIGHT_LENGTH + 2))],
-        description="Outcomes you achieved, one per line.",
-    )
-    live_url = StringField("Live URL", validators=[Optional(), Length(max=2000), web_address])
-    source_url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_address])
+    highlights = TextAreaField("Highlights", description="Outcomes you achieved, one per line.")
+    live_url = StringField("Live URL", render_kw=_limit(rules.URL_MAX))
+    source_url = StringField("Source URL", render_kw=_limit(rules.URL_MAX))
     technologies = StringField(
-        "Technologies",
-        validators=[Optional(), Length(max=2000)],
-        description="Separate with commas, like: Python, Flask, PostgreSQL.",
+        "Technologies", description="Separate with commas, like: Python, Flask, PostgreSQL."
     )
     public = BooleanField("Public", description="Show this project in your shared portfolio.")
     featured = BooleanField("Featured", description="Show it first in your shared portfolio.")
     submit = SubmitField("Save project")
 
-    def validate_end(self, field) -> None:
-        """Refuse an end before the start, or an end on an ongoing project."""
-        if field.data is None:
-            return
-        if self.ongoing.data:
-            raise ValidationError("An ongoing project has no end: clear End or untick Ongoing.")
-        if self.start.data and field.data < self.start.data:
-            raise ValidationError("End cannot be before Start.")
+    @classmethod
+    def for_record(cls, record: ProjectRecord) -> ProjectForm:
+        """Return the form filled with a stored project, as it would save it unchanged."""
+        data = record_input(record)
+        data["start"] = data["start"] or ""
+        data["end"] = data["end"] or ""
+        data["highlights"] = "\n".join(record.highlights)
+        data["technologies"] = ", ".join(record.technologies)
+        return cls(data=data)
 
-    def validate_highlights(self, field) -> None:
-        """Limit the number and length of highlights."""
-        lines = split_lines(field.data)
-        if len(lines) > MAX_HIGHLIGHTS:
-            raise ValidationError(f"Keep to {MAX_HIGHLIGHTS} highlights or fewer.")
-        if any(len(line) > MAX_HIGHLIGHT_LENGTH for line in lines):
-            raise ValidationError(f"Keep each highlight under {MAX_HIGHLIGHT_LENGTH} characters.")
+    def schema_input(self) -> dict[str, Any]:
+        """Return what was typed in the project schema's shape."""
+        data: dict[str, Any] = {
+            "title": self.title.data or "",
+            "organisation": self.organisation.data or "",
+            "role": self.role.data or "",
+            "end": (self.end.data or "").strip() or None,
+            "ongoing": bool(self.ongoing.data),
+            "summary": self.summary.data or "",
+            "description": self.description.data or "",
+            "highlights": split_lines(self.highlights.data),
+            "live_url": self.live_url.data or "",
+            "source_url": self.source_url.data or "",
+            "technologies": _distinct(split_tags(self.technologies.data or "")),
+            "public": bool(self.public.data),
+            "featured": bool(self.featured.data),
+        }
+        # Left out, not empty, so the schema says "required" in its words.
+        if self.kind.data:
+            data["kind"] = self.kind.data
+        if (self.start.data or "").strip():
+            data["start"] = self.start.data.strip()
+        return data
 
-    def validate_technologies(self, field) -> None:
-        """Limit the number of technologies on one project."""
-        # Count what will be stored: the normaliser splits on newlines too, and merges aliases.
-        if len(get_catalogue().normalise_tags(field.data or "")) > MAX_TECHNOLOGIES:
-            raise ValidationError(f"Keep to {MAX_TECHNOLOGIES} technologies or fewer.")
+    def field_for(self, location: Location):
+        """Every problem with one highlight or technology belongs to its text box."""
+        return super().field_for(location[:1])
+
+    def record(self, *, id: int | None = None) -> ProjectRecord:
+        """Return the validated project (call after validate())."""
+        return self.validated.to_record(id=id)
+
+
+#: Each field's label, for messages shown away from the form.
+FIELD_LABELS: dict[str, str] = {
+    name: field.args[0]
+    for name, field in vars(ProjectForm).items()
+    if isinstance(field, UnboundField) and field.args
+}
 
 
 class ConfirmForm(FlaskForm):

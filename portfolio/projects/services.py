@@ -84,6 +84,11 @@ def touch_portfolio(user: User) -> None:
     user.portfolio_changed_at = utcnow()
 
 
+def record_of(project: Project) -> ProjectRecord:
+    """Return a stored project as the plain record the domain modules read."""
+    return record_from(project, project.technology_names)
+
+
 def get_user_project(user: User, project_id: int) -> Project | None:
     """Return the user's project with this id, or None (other users' ids included)."""
     return db.session.scalar(

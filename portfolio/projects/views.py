@@ -8,8 +8,9 @@ from markupsafe import Markup
 
 from portfolio.caching import cache
 from portfolio.projects import services
-from portfolio.projects.forms import ConfirmForm, ProjectForm, split_lines
-from portfolio.projects.record import KIND_LABELS, KINDS, ProjectRecord
+from portfolio.projects.forms import FIELD_LABELS, ConfirmForm, ProjectForm
+from portfolio.projects.record import KIND_LABELS, KINDS
+from portfolio.schemas.project import record_problems
 from portfolio.technologies.catalogue import get_catalogue
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -29,26 +30,6 @@ def _own_project_or_404(project_id: int):
     if project is None:
         abort(404)
     return project
-
-
-def _record_from_form(form: ProjectForm) -> ProjectRecord:
-    return ProjectRecord(
-        title=form.title.data or "",
-        kind=form.kind.data,
-        organisation=form.organisation.data or "",
-        role=form.role.data or "",
-        start=form.start.data,
-        end=form.end.data,
-        ongoing=bool(form.ongoing.data),
-        summary=form.summary.data or "",
-        description=form.description.data or "",
-        highlights=tuple(split_lines(form.highlights.data)),
-        live_url=form.live_url.data or "",
-        source_url=form.source_url.data or "",
-        technologies=tuple((form.technologies.data or "").replace(";", ",").split(",")),
-        public=bool(form.public.data),
-        featured=bool(form.featured.data),
-    )
 
 
 @bp.route("/")
@@ -92,6 +73,11 @@ def _render_list(filters: services.ProjectFilter, page: int, per_page: int) -> s
         total=total,
         kind_labels=KIND_LABELS,
         catalogue_names=_catalogue_names(),
+        attention={
+            project.id: found
+            for project in projects
+            if (found := record_problems(services.record_of(project)))
+        },
     )
 
 
@@ -100,7 +86,7 @@ def create():
     """Add a project."""
     form = ProjectForm()
     if form.validate_on_submit():
-        project = services.create_project(current_user, _record_from_form(form))
+        project = services.create_project(current_user, form.record())
         flash(f"Project “{project.title}” added.", "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return _render_form(form, project=None)
@@ -113,6 +99,8 @@ def detail(project_id: int):
     return render_template(
         "projects/detail.html",
         project=project,
+        problems=record_problems(services.record_of(project)),
+        field_labels=FIELD_LABELS,
         kind_labels=KIND_LABELS,
         catalogue_names=_catalogue_names(),
     )
@@ -122,12 +110,15 @@ def detail(project_id: int):
 def edit(project_id: int):
     """Edit a project."""
     project = _own_project_or_404(project_id)
-    form = ProjectForm(obj=project if request.method == "GET" else None)
     if request.method == "GET":
-        form.highlights.data = "\n".join(project.highlights or [])
-        form.technologies.data = ", ".join(project.technology_names)
+        record = services.record_of(project)
+        form = ProjectForm.for_record(record)
+        # A project saved before today's rules opens on the fields to fix.
+        form.show_problems(record_problems(record))
+    else:
+        form = ProjectForm()
     if form.validate_on_submit():
-        services.update_project(current_user, project, _record_from_form(form))
+        services.update_project(current_user, project, form.record())
         flash(f"Project “{project.title}” saved.", "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return _render_form(form, project=project)

@@ -13,18 +13,11 @@ into a JSON Pointer, the import names the entry it refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from portfolio.schemas import rules
@@ -68,10 +61,25 @@ def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("rule", "{message}", context)
 
 
-def _apply(check, *args: Any, **kwargs: Any):
-    def run(value):
+def _text(limit: int, *, multiline: bool = False, then: Callable[[str], str] | None = None):
+    """Return a before-validator: controls refused on the raw text, then trim and limit.
+
+    It runs before pydantic's own checks so that a control character at either end is
+    refused rather than trimmed away, and the length counted is the length stored.
+    """
+
+    def run(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # the strict type check says what it is instead
         try:
-            return check(value, *args, **kwargs)
+            text = rules.check_text(value, multiline=multiline)
+            if not multiline:
+                text = text.strip()
+            if len(text) > limit:
+                raise PydanticCustomError(
+                    "text_too_long", "{message}", {"message": rules.too_long(limit, len(text))}
+                )
+            return then(text) if then else text
         except rules.RuleError as error:
             raise rule_error(error.message) from None
 
@@ -82,19 +90,22 @@ def Line(limit: int, *, min_length: int = 0, **field: Any) -> Any:
     """Return a one-line text type: trimmed, at most ``limit`` characters, no controls."""
     return Annotated[
         str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=limit),
-        AfterValidator(_apply(rules.check_text)),
-        Field(json_schema_extra={"pattern": rules.LINE_PATTERN}, **field),
+        BeforeValidator(_text(limit)),
+        Field(
+            min_length=min_length,
+            max_length=limit,
+            json_schema_extra={"pattern": rules.LINE_PATTERN},
+            **field,
+        ),
     ]
 
 
 def Text(limit: int, **field: Any) -> Any:
-    """Return a multi-line text type: kept as typed, line endings made "\\n"."""
+    """Return a multi-line text type: kept as typed, line endings made "\n"."""
     return Annotated[
         str,
-        StringConstraints(max_length=limit),
-        AfterValidator(_apply(rules.check_text, multiline=True)),
-        Field(json_schema_extra={"pattern": rules.TEXT_PATTERN}, **field),
+        BeforeValidator(_text(limit, multiline=True)),
+        Field(max_length=limit, json_schema_extra={"pattern": rules.TEXT_PATTERN}, **field),
     ]
 
 
@@ -102,9 +113,12 @@ def WebAddress(**field: Any) -> Any:
     """Return a web address type: empty, or an absolute http(s) address that parses."""
     return Annotated[
         str,
-        StringConstraints(strip_whitespace=True, max_length=rules.URL_MAX),
-        AfterValidator(_apply(rules.check_web_address)),
-        Field(json_schema_extra={"pattern": r"^(|[Hh][Tt][Tt][Pp][Ss]?://\S+)$"}, **field),
+        BeforeValidator(_text(rules.URL_MAX, then=rules.check_web_address)),
+        Field(
+            max_length=rules.URL_MAX,
+            json_schema_extra={"pattern": r"^(|[Hh][Tt][Tt][Pp][Ss]?://\S+)$"},
+            **field,
+        ),
     ]
 
 
@@ -122,6 +136,15 @@ class Schema(BaseModel):
     #: What an unknown member is called in its message ("a project field").
     noun: ClassVar[str] = "a field here"
 
+    @classmethod
+    def cross_field_problems(cls, data: Mapping[str, Any]) -> list[Problem]:
+        """Return the cross-field rules raw input breaks, when a field is also wrong.
+
+        Pydantic runs a model's own checks only once every field is valid; this lets a
+        form show "the end cannot be before the start" beside a bad title at once.
+        """
+        return []
+
 
 S = TypeVar("S", bound=Schema)
 
@@ -131,7 +154,10 @@ def validate(schema: type[S], data: Mapping[str, Any]) -> S:
     try:
         return schema.model_validate(data)
     except ValidationError as error:
-        raise SchemaError(problems_from(schema, error)) from None
+        found = problems_from(schema, error)
+        if isinstance(data, Mapping):
+            found += [p for p in schema.cross_field_problems(data) if p not in found]
+        raise SchemaError(found) from None
 
 
 def problems(schema: type[Schema], data: Mapping[str, Any]) -> list[Problem]:
@@ -162,16 +188,20 @@ def _message(schema: type[Schema], detail: Mapping[str, Any], location: Location
     context = detail.get("ctx") or {}
     given = detail.get("input")
     field = _model_field(schema, location)
-    if kind == "rule":
+    if (
+        kind in ("string_too_long", "text_too_long")
+        and len(location) > 1
+        and isinstance(location[-1], int)
+    ):
+        message = field.item_too_long_messages.get(str(location[-2]))
+        if message:
+            return message
+    if kind in ("rule", "text_too_long"):
         return context["message"]
     if kind == "missing":
         return field.required_messages.get(str(location[-1]), "This field is required.")
     if kind == "extra_forbidden":
         return f"Is not {field.noun}."
-    if kind == "string_too_long" and len(location) > 1 and isinstance(location[-1], int):
-        message = field.item_too_long_messages.get(str(location[-2]))
-        if message:
-            return message
     if kind == "string_too_long":
         return rules.too_long(context["max_length"], len(given))
     if kind == "too_long":
@@ -184,6 +214,8 @@ def _message(schema: type[Schema], detail: Mapping[str, Any], location: Location
         return field.required_messages.get(
             str(location[-1]), f"Must be one of: {context.get('expected', '')}."
         )
+    if given is None and kind.endswith("_type") and str(location[-1]) in field.required_messages:
+        return field.required_messages[str(location[-1])]
     if kind == "string_type":
         return f"Must be text, not {describe(given)}."
     if kind == "bool_type":
@@ -203,7 +235,9 @@ def _model_field(schema: type[Schema], location: Location) -> type[Schema]:
     for part in location[:-1]:
         if isinstance(part, int):
             continue
-        info = current.model_fields.get(part)
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
         nested = _schema_in(info.annotation) if info is not None else None
         if nested is None:
             break

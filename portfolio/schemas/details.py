@@ -7,16 +7,26 @@ site and gives its address together (a user name alone is not a link).
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
 from portfolio.projects.record import PortfolioOwner, ProfileLink
 from portfolio.schemas import rules
-from portfolio.schemas.base import Line, Schema, Text, WebAddress, rule_error
+from portfolio.schemas.base import Line, Problem, Schema, Text, WebAddress, rule_error
 
 #: The details a portfolio may show; "shown" lists the ones the owner chose.
 SHOWABLE: tuple[str, ...] = ("name", "headline", "bio", "location", "email", "website", "links")
+
+
+def link_rules(network: str, username: str, url: str) -> list[tuple[str, str]]:
+    """Return (field, message) for a link that lacks its site or its address."""
+    if url and not network:
+        return [("network", rules.LINK_NEEDS_NETWORK)]
+    if (network or username) and not url:
+        return [("url", rules.LINK_NEEDS_URL)]
+    return []
 
 
 class ProfileLinkIn(Schema):
@@ -30,11 +40,17 @@ class ProfileLinkIn(Schema):
 
     @model_validator(mode="after")
     def _site_and_address(self) -> ProfileLinkIn:
-        if self.url and not self.network:
-            raise rule_error(rules.LINK_NEEDS_NETWORK, "network")
-        if (self.network or self.username) and not self.url:
-            raise rule_error(rules.LINK_NEEDS_URL, "url")
+        for field, message in link_rules(self.network, self.username, self.url):
+            raise rule_error(message, field)
         return self
+
+    @classmethod
+    def cross_field_problems(cls, data: Mapping[str, Any]) -> list[Problem]:
+        """Return the site-and-address rule on raw input."""
+        values = [data.get(name) for name in ("network", "username", "url")]
+        if not all(isinstance(value, str) for value in values):
+            return []
+        return [Problem((f,), m) for f, m in link_rules(*(v.strip() for v in values))]
 
     @property
     def empty(self) -> bool:
@@ -68,6 +84,19 @@ class DetailsIn(Schema):
     website: WebAddress() = ""
     links: Annotated[list[ProfileLinkIn], Field(max_length=rules.MAX_LINKS)] = []
     shown: list[str] = []
+
+    @classmethod
+    def cross_field_problems(cls, data: Mapping[str, Any]) -> list[Problem]:
+        """Return each link's site-and-address problems, located in the list."""
+        links = data.get("links")
+        if not isinstance(links, list):
+            return []
+        return [
+            Problem(("links", index, *problem.location), problem.message)
+            for index, link in enumerate(links)
+            if isinstance(link, Mapping)
+            for problem in ProfileLinkIn.cross_field_problems(link)
+        ]
 
     @field_validator("email", mode="after")
     @classmethod

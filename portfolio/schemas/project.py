@@ -15,6 +15,7 @@ Rules, each with its message in ``rules.py``:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -58,6 +59,17 @@ Month = Annotated[
 
 def _drop_blank(items: list[str]) -> list[str]:
     return [item for item in items if item]
+
+
+def date_rules(start: date | None, end: date | None, ongoing: bool) -> list[tuple[str, str]]:
+    """Return (field, message) when the end is on ongoing work or before the start."""
+    if end is None:
+        return []
+    if ongoing:
+        return [("end", rules.ONGOING_WITH_END)]
+    if start is not None and end < start:
+        return [("end", rules.END_BEFORE_START)]
+    return []
 
 
 class ProjectIn(Schema):
@@ -122,12 +134,20 @@ class ProjectIn(Schema):
 
     @model_validator(mode="after")
     def _dates(self) -> ProjectIn:
-        if self.end is not None:
-            if self.ongoing:
-                raise rule_error(rules.ONGOING_WITH_END, "end")
-            if self.end < self.start:
-                raise rule_error(rules.END_BEFORE_START, "end")
+        for field, message in date_rules(self.start, self.end, self.ongoing):
+            raise rule_error(message, field)
         return self
+
+    @classmethod
+    def cross_field_problems(cls, data: Mapping[str, Any]) -> list[Problem]:
+        """Return the date rules on raw input whose months can be read."""
+        try:
+            start = rules.parse_month(data["start"]) if isinstance(data.get("start"), str) else None
+            end = rules.parse_month(data["end"]) if isinstance(data.get("end"), str) else None
+        except rules.RuleError:
+            return []
+        ongoing = data.get("ongoing") is True
+        return [Problem((f,), m) for f, m in date_rules(start, end, ongoing)]
 
     def to_record(self, *, id: int | None = None) -> ProjectRecord:
         """Return the validated project as the plain record the services save."""

@@ -48,9 +48,54 @@ TOKEN_NAME_MAX = 80
 #: Role profiles and their requirements.
 PROFILE_TITLE_MAX = 120
 PROFILE_DESCRIPTION_MAX = 2_000
-REQUIREMENT_LABEL_MAX = 200
-REQUIREMENT_WHY_MAX = 1_000
+#: Generous because profiles made from adverts before the limits existed listed every
+#: technology in the label (up to about 1,000 characters): those stored profiles must
+#: still load. New ones count the names instead once a list would pass 200 characters.
+REQUIREMENT_LABEL_MAX = 1_000
+REQUIREMENT_WHY_MAX = 1_500
 MAX_REQUIREMENTS = 40
+#: A profile's slug and a requirement's id: lower-case letters, digits and hyphens. The
+#: slug fits the custom profiles' slug column.
+PROFILE_SLUG_MAX = 120
+REQUIREMENT_ID_MAX = 60
+ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+#: The rest of a profile, in JSON Resume's job description format.
+PROFILE_SOURCE_MAX = 1_000
+PROFILE_TYPE_MAX = 120
+PROFILE_SALARY_MAX = 120
+PROFILE_ITEM_MAX = 500  # one responsibility or qualification
+MAX_PROFILE_ITEMS = 30  # responsibilities, and qualifications, each
+SKILL_NAME_MAX = 120
+SKILL_LEVEL_MAX = 120
+SKILL_KEYWORD_MAX = 100
+MAX_SKILLS = 30
+MAX_SKILL_KEYWORDS = 30
+HOURS_PER_WEEK_MAX = 168
+#: A requirement's own words on how to close it, and its weight.
+REQUIREMENT_ADVICE_MAX = 300
+REQUIREMENT_WEIGHT_MAX = 1_000
+#: Their messages; "{name!r}"-style fields are filled with ``str.format``.
+PROFILE_TITLE_REQUIRED = "Give the role a title."
+ID_CHARACTERS = "Use lower-case letters, digits and hyphens, starting with a letter or digit."
+REQUIREMENTS_REQUIRED = "List at least one requirement."
+TOO_MANY_REQUIREMENTS = f"Keep to {MAX_REQUIREMENTS} requirements or fewer."
+TECHNOLOGIES_REQUIRED = "List at least one technology."
+KINDS_REQUIRED = "List at least one kind of project."
+NOT_IN_CATALOGUE = "{name!r} is not in the catalogue."
+NOT_IN_CATALOGUE_DID_YOU_MEAN = "{name!r} is not in the catalogue: did you mean {suggestion!r}?"
+NOT_A_PRACTICE = "{name!r} is not a practice: a practice requirement lists practices only."
+LISTED_TWICE = "{value!r} is listed twice."
+ID_TAKEN = "Its id {value!r} is listed twice: give each requirement its own."
+NOT_BLANK = "This cannot be empty."
+SKILL_NEEDS_ONE = "A skill names exactly one technology."
+NEEDED_TOO_MANY = "This asks for {needed} but only {listed} are listed."
+MIN_KINDS_TOO_MANY = "This asks for {needed} kinds but only {listed} are listed."
+PORTFOLIO_NEEDS_A_RULE = "A portfolio requirement needs min_projects, min_kinds or min_live."
+NOT_FOR_SHAPE = "Does not apply to a requirement of shape {shape!r}."
+MIN_OVER_MAX = "The minimum, {min}, is more than the maximum, {max}."
+CURRENCY_CODE = "Use a three-letter ISO 4217 currency code, like GBP."
+AT_LEAST = "Must be at least {minimum}."
+AT_MOST = "Must be at most {maximum}."
 
 # --- messages: one per rule -----------------------------------------------------------
 
@@ -112,11 +157,11 @@ _LINE_BREAKS = re.compile("[\n\r\u2028\u2029\x85]")
 
 #: The same rules as JSON Schema patterns (ECMA-262), for the OpenAPI document.
 TEXT_PATTERN = (
-    r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$"  # noqa: E501
+    r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$"
 )
 #: One line: tab allowed, line breaks (U+000A, U+000D, U+0085, U+2028, U+2029) not.
 LINE_PATTERN = (
-    r"^[^\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"  # noqa: E501
+    r"^[^\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
 )
 
 

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from portfolio.schemas.rules import TECHNOLOGY_MAX
+
 CATEGORIES: tuple[str, ...] = ("language", "framework", "database", "platform", "practice")
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -41,7 +43,7 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 #: The longest tag kept for a technology the catalogue does not know.
-MAX_TAG_LENGTH = 60
+MAX_TAG_LENGTH = TECHNOLOGY_MAX
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
 
@@ -55,6 +57,11 @@ _TAG_SEPARATORS = re.compile(r"[,;\r\n]+")
 # belong to names (C#, C++, .NET).
 _LEADING_NOISE = "\"'`([{<"
 _TRAILING_NOISE = "\"'`)]}>.,;:!?"
+
+
+def split_tags(text: str) -> list[str]:
+    """Return the names in a typed list, trimmed, as the normaliser splits them."""
+    return [part.strip() for part in _TAG_SEPARATORS.split(text) if part.strip()]
 
 
 def _collapse(text: str) -> str:

@@ -21,6 +21,8 @@ from sqlalchemy import select
 
 from portfolio.extensions import db
 from portfolio.models import ApiToken, User, utcnow
+from portfolio.schemas.base import SchemaError, validate
+from portfolio.schemas.token import TokenIn
 
 TOKEN_PREFIX = "pt_"  # noqa: S105 (a public marker, not a secret)
 #: How many characters of a token are stored in the clear to tell tokens apart.
@@ -44,15 +46,16 @@ def hash_token(secret: str) -> str:
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a named token for the user; return it and the secret (shown only once)."""
-    name = " ".join(name.split())
-    if not name:
-        raise TokenError("Give the token a name.")
+    try:
+        name = validate(TokenIn, {"name": " ".join(name.split())}).name
+    except SchemaError as error:
+        raise TokenError(error.problems[0].message) from None
     if len(active_tokens(user)) >= MAX_TOKENS_PER_USER:
         raise TokenError(f"You can hold at most {MAX_TOKENS_PER_USER} tokens; revoke one first.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
-        name=name[:80],
+        name=name,
         token_hash=hash_token(secret),
         prefix=secret[:SHOWN_PREFIX_LENGTH],
         created_at=utcnow(),

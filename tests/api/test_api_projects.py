@@ -145,7 +145,7 @@ def test_merge_patch_null_clears_end_and_ongoing_drops_end(api):
 def test_patch_keeps_whole_project_rules(api):
     project = new_project(api, start="2025-03")
     errors = _errors(api.patch(f"/api/v1/projects/{project['id']}", json={"end": "2025-01"}))
-    assert errors["/end"] == "Must not be before start."
+    assert errors["/end"] == "The end cannot be before the start."
     assert _errors(api.patch(f"/api/v1/projects/{project['id']}", json={"title": None}))
 
 

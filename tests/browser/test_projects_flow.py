@@ -62,7 +62,7 @@ def test_validation_error_is_shown_next_to_the_field(page: Page, live_server: st
     page.get_by_label("Start").fill("2025-05")
     page.get_by_label("End").fill("2024-01")
     page.get_by_role("button", name="Save project").click()
-    expect(page.locator("#end-error")).to_have_text("End cannot be before Start.")
+    expect(page.locator("#end-error")).to_have_text("The end cannot be before the start.")
     expect(page.locator("#kind-error")).to_contain_text("Choose what kind")
     expect(page.get_by_label("Title")).to_have_value("Half-finished")
     check_a11y(page)

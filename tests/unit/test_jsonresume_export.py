@@ -15,10 +15,12 @@ from portfolio.exports.jsonresume import (
     EXTENSION,
     SCHEMA_VERSION,
     export_uri,
+    http_url,
     load_schema,
     to_json_resume,
 )
 from portfolio.projects.record import KINDS, PortfolioOwner, ProfileLink, ProjectRecord
+from portfolio.schemas import rules
 from portfolio.technologies.catalogue import CATEGORY_LABELS, get_catalogue
 
 GENERATED = datetime(2025, 3, 14, 9, 26, 53, tzinfo=UTC)
@@ -252,15 +254,70 @@ def test_urls_are_written_as_strict_uris_and_kept_exactly(catalogue) -> None:
         ("https://example.com/%C3%A9", "https://example.com/%C3%A9"),
         ('https://example.com/a|b"c', "https://example.com/a%7Cb%22c"),
         ("https://Bücher.de:8080/", "https://xn--bcher-kva.de:8080/"),
+        # IDNA 2008, non-transitional: the same host. IDNA 2003 wrote ss.de, another one.
+        ("https://ß.de/", "https://xn--zca.de/"),
+        ("https://straße.de/", "https://xn--strae-oqa.de/"),
+        ("https://faß.de:8443/ß", "https://xn--fa-hia.de:8443/%C3%9F"),
         ("http://[::1]:8000/x", "http://[::1]:8000/x"),
         ("javascript:alert(1)", ""),
         ("https://exa mple.com", ""),
         ("mailto:ada@example.com", ""),
         ("", ""),
+        # Whatever the web-address rule refuses is never written.
+        ("http://[::1", ""),
+        ("https://a]b.com", ""),
+        ("http://]", ""),
+        ("https://ada:secret@example.com", ""),
+        ("https://example.com/\u202egnp.exe", ""),
+        ("https://example.com/a\x85b", ""),
     ],
 )
 def test_export_uri(url: str, expected: str) -> None:
     assert export_uri(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com",
+        " https://ß.de/ ",
+        "http://[::1]:8000/x",
+        "http://[::1",
+        "https://a]b.com",
+        "http://]",
+        "https://example.com:port/",
+        "https://ada:secret@example.com",
+        "https://exa mple.com",
+        "https://example.com/\x01",
+        "https://example.com/\u202e",
+        "javascript:alert(1)",
+        "ftp://example.com",
+        "",
+    ],
+)
+def test_http_url_is_the_web_address_rule(url: str) -> None:
+    # One rule for every link the app writes: the forms', the API's and the exports'.
+    if rules.is_web_address(url):
+        assert http_url(url) == rules.check_web_address(url) == url.strip()
+    else:
+        assert http_url(url) == ""
+
+
+def test_an_internationalised_host_is_exported_as_the_same_host(catalogue) -> None:
+    project = ProjectRecord(
+        title="Straße", kind="personal", start=date(2024, 3, 1), live_url="https://ß.de/"
+    )
+    owner = PortfolioOwner(
+        name="Ada", website="https://ß.de/", links=(ProfileLink("Blog", "https://faß.de/"),)
+    )
+    resume = to_json_resume(owner, [project], catalogue, generated=GENERATED)
+
+    assert resume["basics"]["url"] == "https://xn--zca.de/"
+    assert resume["basics"]["profiles"] == [{"network": "Blog", "url": "https://xn--fa-hia.de/"}]
+    (entry,) = resume["projects"]
+    assert entry["url"] == "https://xn--zca.de/"
+    assert entry[EXTENSION]["liveUrl"] == "https://ß.de/"  # as typed
+    assert "ss.de" not in json.dumps(resume)
 
 
 def test_javascript_urls_are_never_exported(catalogue) -> None:

@@ -16,9 +16,10 @@ from hypothesis.provisional import urls
 from portfolio.exports import jsonresume
 from portfolio.exports.jsonresume import (
     EXTENSION,
-    LIMITS,
+    EntryProblem,
     ImportPlan,
     Problem,
+    RefusedEntry,
     ResumeImportError,
     load_schema,
     new_and_present,
@@ -27,6 +28,9 @@ from portfolio.exports.jsonresume import (
     to_json_resume,
 )
 from portfolio.projects.record import KINDS, PortfolioOwner, ProfileLink, ProjectRecord
+from portfolio.schemas import rules
+from portfolio.schemas.base import problems, validate
+from portfolio.schemas.project import ProjectIn, record_input
 from portfolio.technologies.catalogue import get_catalogue
 
 CATALOGUE = get_catalogue()
@@ -51,6 +55,17 @@ def problems_of(raw: dict | str | bytes, **kwargs) -> list[Problem]:
         parse(raw, **kwargs)
     assert caught.value.problems
     return caught.value.problems
+
+
+def assert_storable(plan: ImportPlan) -> None:
+    """Every project the import would store passes the project schema again, unchanged."""
+    for record in plan.projects:
+        assert validate(ProjectIn, record_input(record)).to_record() == record
+
+
+def dated(*entries: dict) -> list[dict]:
+    """Return foreign entries with a start, which every project needs."""
+    return [{"startDate": "2020-01", **entry} for entry in entries]
 
 
 OWNER = PortfolioOwner(
@@ -115,13 +130,18 @@ def every_field_projects() -> list[ProjectRecord]:
         ProjectRecord(title="Old CLI", kind="personal", start=date(2019, 2, 1), id=10),
         # Paid, with no organisation: its work copy is named after the title.
         ProjectRecord(title="Freelance shop", kind="paid", start=date(2020, 5, 1), featured=True),
-        ProjectRecord(title="Dotfiles", kind="personal"),
+        ProjectRecord(title="Dotfiles", kind="personal", start=date(2018, 9, 1)),
         # A URL that must be encoded for the standard field yet come back as typed.
         ProjectRecord(
             title="Café finder",
             kind="personal",
+            start=date(2024, 2, 1),
             live_url="https://café.example/menü?q=[1]",
             source_url="https://café.example/src",
+        ),
+        # An internationalised host that IDNA 2003 would turn into another (ss.de).
+        ProjectRecord(
+            title="Straße", kind="personal", start=date(2024, 3, 1), live_url="https://ß.de/"
         ),
     ]
 
@@ -145,6 +165,8 @@ def test_round_trip_restores_every_field_of_every_kind() -> None:
     ]
     assert plan.owner == OWNER
     assert plan.skipped == ()
+    assert plan.refused == ()
+    assert_storable(plan)
 
 
 def test_own_export_creates_no_duplicates_from_work_and_volunteer() -> None:
@@ -302,14 +324,14 @@ def test_project_key_ignores_case_and_id() -> None:
 def test_work_with_intern_position_is_an_internship() -> None:
     plan = parse(
         {
-            "work": [
+            "work": dated(
                 {"name": "Initech", "position": "Software Engineering Intern"},
                 {"name": "Globex", "position": "Developer", "summary": "A summer placement."},
                 {"name": "Hooli", "position": "Graduate Trainee"},
                 {"name": "Acme", "position": "Internal tools developer"},
                 {"name": "Umbrella", "position": "Back-end engineer"},
                 {"name": "Hooli", "position": "Team lead", "summary": "Mentored interns."},
-            ]
+            )
         }
     )
 
@@ -377,11 +399,11 @@ def test_volunteer_entries_are_volunteer_projects() -> None:
 def test_foreign_projects_default_to_personal_and_private() -> None:
     plan = parse(
         {
-            "projects": [
+            "projects": dated(
                 {"name": "Blog", "type": "application"},
                 {"name": "Charity site", "type": "volunteering"},
                 {"name": "Contract", "type": "paid"},
-            ]
+            )
         }
     )
 
@@ -390,80 +412,165 @@ def test_foreign_projects_default_to_personal_and_private() -> None:
 
 
 def test_keywords_are_normalised_through_the_catalogue() -> None:
-    plan = parse({"projects": [{"name": "API", "keywords": ["postgres", "python", "My DSL"]}]})
+    plan = parse({"projects": dated({"name": "API", "keywords": ["postgres", "python", "My DSL"]})})
 
     assert plan.projects[0].technologies == ("PostgreSQL", canonical("python"), "My DSL")
 
 
 def test_duplicate_keywords_are_kept_once() -> None:
-    plan = parse({"projects": [{"name": "API", "keywords": ["postgres", "PostgreSQL"]}]})
+    plan = parse({"projects": dated({"name": "API", "keywords": ["postgres", "PostgreSQL"]})})
 
     assert plan.projects[0].technologies == ("PostgreSQL",)
 
 
-def test_entries_without_a_name() -> None:
+def test_entries_without_a_name_are_refused() -> None:
     plan = parse(
         {
-            "projects": [{"description": "Nameless"}],
-            "work": [{"summary": "Nothing to call it"}],
-            "volunteer": [{"organization": "Code Club"}],
+            "projects": dated({"description": "Nameless"}),
+            "work": dated({"summary": "Nothing to call it"}),
+            "volunteer": dated({"organization": "Code Club"}),
         }
     )
 
     assert [p.title for p in plan.projects] == ["Volunteering at Code Club"]
-    assert "projects[0]: no name, skipped" in plan.skipped
-    assert any(note.startswith("work[0]:") for note in plan.skipped)
+    assert plan.refused == (
+        RefusedEntry(
+            "projects[0]",
+            "",
+            (EntryProblem("title", rules.TITLE_REQUIRED, "projects[0].name"),),
+        ),
+        # Its title is made from the position and organisation, and it has neither.
+        RefusedEntry("work[0]", "", (EntryProblem("title", rules.TITLE_REQUIRED, "work[0]"),)),
+    )
+    assert plan.skipped == ()
 
 
-def test_javascript_urls_are_dropped_with_a_note() -> None:
+def test_javascript_urls_are_refused_with_the_rules_message() -> None:
     plan = parse(
         {
             "basics": {"name": "Ada", "url": "javascript:alert(1)"},
-            "projects": [
+            "projects": dated(
                 {"name": "XSS", "url": "javascript:alert(1)"},
-                {"name": "Data", "url": "data:text/html,<script>alert(1)</script>"},
+                {"name": "Data", "website": "data:text/html,<script>alert(1)</script>"},
                 {"name": "Fine", "url": "https://example.com"},
-            ],
+            ),
         }
     )
 
-    assert [p.live_url for p in plan.projects] == ["", "", "https://example.com"]
-    assert plan.owner is not None
-    assert plan.owner.website == ""
-    assert any(n.startswith("projects[0].url:") for n in plan.skipped)
-    assert any(n.startswith("basics.url:") for n in plan.skipped)
+    assert [p.live_url for p in plan.projects] == ["https://example.com"]
+    assert [(r.where, r.title, r.problems) for r in plan.refused] == [
+        ("projects[0]", "XSS", (EntryProblem("live_url", rules.WEB_ADDRESS, "projects[0].url"),)),
+        (
+            "projects[1]",
+            "Data",
+            (EntryProblem("live_url", rules.WEB_ADDRESS, "projects[1].website"),),
+        ),
+    ]
+    assert plan.owner == PortfolioOwner(name="Ada")
+    assert plan.skipped == (f"basics.url: left out; {rules.WEB_ADDRESS}",)
+    assert "javascript:" not in repr(plan.projects) + repr(plan.owner)
 
 
 def test_x_portfolio_source_url_is_checked_too() -> None:
-    plan = parse({"projects": [{"name": "A", EXTENSION: {"sourceUrl": "javascript:alert(1)"}}]})
+    plan = parse({"projects": dated({"name": "A", EXTENSION: {"sourceUrl": "javascript:x"}})})
 
-    assert plan.projects[0].source_url == ""
+    assert plan.projects == ()
+    assert plan.refused[0].problems == (
+        EntryProblem("source_url", rules.WEB_ADDRESS, f"projects[0].{EXTENSION}.sourceUrl"),
+    )
 
 
-def test_over_long_text_is_shortened_with_a_note() -> None:
-    plan = parse({"projects": [{"name": "word " * 100, "highlights": ["x" * 1000]}]})
+def test_over_long_text_is_refused_not_cut() -> None:
+    highlights = ["Fine", "", "x" * 1000]
+    plan = parse({"projects": dated({"name": "word " * 100, "highlights": highlights})})
 
-    project = plan.projects[0]
-    assert len(project.title) <= LIMITS["title"]
-    assert project.title.endswith("…")
-    assert len(project.highlights[0]) <= LIMITS["highlight"]
-    assert any(n.startswith("projects[0].name: shortened") for n in plan.skipped)
+    assert plan.projects == ()
+    (refused,) = plan.refused
+    # Shown shortened (it is never stored).
+    assert refused.title.startswith("word word") and refused.title.endswith("word…")
+    assert len(refused.title) <= 120
+    assert refused.problems == (
+        # 499: the trailing space is trimmed before the length is counted, as it is stored.
+        EntryProblem("title", rules.too_long(rules.TITLE_MAX, 499), "projects[0].name"),
+        # The blank highlight is not counted: the index is the one in the file.
+        EntryProblem("highlights", rules.HIGHLIGHT_TOO_LONG, "projects[0].highlights[2]"),
+    )
+    assert plan.skipped == ()
+
+
+def test_too_many_highlights_or_technologies_are_refused_not_cut() -> None:
+    plan = parse(
+        {
+            "projects": dated(
+                {"name": "A", "highlights": [f"H{n}" for n in range(rules.MAX_HIGHLIGHTS + 1)]},
+                {"name": "B", "keywords": [f"T{n}" for n in range(rules.MAX_TECHNOLOGIES + 1)]},
+                # Aliases of one technology count once, as in the form and the API.
+                {"name": "C", "keywords": ["postgres", "PostgreSQL"] * 15},
+            )
+        }
+    )
+
+    assert [p.title for p in plan.projects] == ["C"]
+    assert [r.problems for r in plan.refused] == [
+        (EntryProblem("highlights", rules.TOO_MANY_HIGHLIGHTS, "projects[0].highlights"),),
+        (EntryProblem("technologies", rules.TOO_MANY_TECHNOLOGIES, "projects[1].keywords"),),
+    ]
 
 
 def test_long_foreign_summary_is_kept_whole_as_the_description() -> None:
     text = "Responsible for many things. " * 30
-    plan = parse({"work": [{"name": "Acme", "summary": text}]})
+    plan = parse({"work": dated({"name": "Acme", "summary": text})})
 
     project = plan.projects[0]
-    assert len(project.summary) <= LIMITS["summary"]
+    assert len(project.summary) <= rules.SUMMARY_MAX
+    assert project.summary.endswith("…")
     assert project.description == text.strip()
+    assert plan.skipped == (
+        "work[0].summary: longer than 300 characters, shortened; "
+        "the full text is kept as the description",
+    )
+    assert_storable(plan)
 
 
-def test_control_characters_are_removed() -> None:
-    plan = parse({"projects": [{"name": "A\u0000B\u0007C", "description": "x\ny"}]})
+def test_a_made_up_title_over_the_limit_is_shortened_with_a_note() -> None:
+    organisation, position = "O" * rules.ORGANISATION_MAX, "P" * rules.ROLE_MAX
+    plan = parse({"work": dated({"name": organisation, "position": position})})
 
-    assert plan.projects[0].title == "ABC"
-    assert plan.projects[0].summary == "x y"
+    (project,) = plan.projects
+    assert len(project.title) <= rules.TITLE_MAX and project.title.endswith(" at…")
+    assert (project.organisation, project.role) == (organisation, position)
+    assert plan.skipped == (
+        "work[0]: title shortened to 200 characters; the organisation and position are kept whole",
+    )
+
+
+def test_line_breaks_in_one_line_fields_become_spaces() -> None:
+    plan = parse(
+        {"projects": dated({"name": "A\nB", "description": "x\r\n  y", "highlights": ["a\u2028b"]})}
+    )
+
+    (project,) = plan.projects
+    assert (project.title, project.summary, project.highlights) == ("A B", "x y", ("a b",))
+
+
+@pytest.mark.parametrize("char", ["\u0000", "\u0007", "\u007f", "\u009b", "\ud800"])
+def test_control_characters_are_refused_not_removed(char: str) -> None:
+    # Escaped JSON: a lone surrogate cannot be written as UTF-8.
+    plan = parse(json.dumps({"projects": dated({"name": f"A{char}B", "description": f"x{char}y"})}))
+
+    assert plan.projects == ()
+    (refused,) = plan.refused
+    assert refused.title == "A\ufffdB"  # shown without the character itself
+    # The project schema's own message, as the form and the API give it.
+    (title,) = problems(ProjectIn, {"title": f"A{char}B", "kind": "personal", "start": "2020-01"})
+    (summary,) = problems(ProjectIn, {"title": "A", "kind": "personal", "start": "2020-01",
+                                      "summary": f"x{char}y"})  # fmt: skip
+    assert refused.problems == (
+        EntryProblem("title", title.message, "projects[0].name"),
+        EntryProblem("summary", summary.message, "projects[0].description"),
+    )
+    if char != "\ud800":  # pydantic refuses a lone surrogate before the rules see it
+        assert title.message == rules.control_character(char)
 
 
 def test_owner_location_parts_are_joined() -> None:
@@ -488,7 +595,48 @@ def test_invalid_owner_email_is_dropped() -> None:
     plan = parse({"basics": {"name": "Ada", "email": "not-an-email"}})
 
     assert plan.owner == PortfolioOwner(name="Ada")
-    assert "basics.email: not an email address, dropped" in plan.skipped
+    assert plan.skipped == (f"basics.email: left out; {rules.EMAIL_ADDRESS}",)
+
+
+def test_owner_details_the_rules_refuse_are_left_out_with_the_reason() -> None:
+    plan = parse(
+        {
+            "basics": {
+                "name": "Ada\u202eecalevol",
+                "label": "Engineer",
+                "url": "https://a]b.com",
+                "profiles": [
+                    {"network": "Twitter", "username": "ada"},  # a user name is no link
+                    {"network": "GitHub", "url": "https://[github.com/ada"},
+                    {"url": "https://example.social/@ada"},
+                    {"network": "Blog", "url": "https://blog.example.com"},
+                    {},
+                ],
+            }
+        }
+    )
+
+    assert plan.owner == PortfolioOwner(
+        name="", headline="Engineer", links=(ProfileLink("Blog", "https://blog.example.com"),)
+    )
+    assert plan.skipped == (
+        f"basics.profiles[0]: left out; url: {rules.LINK_NEEDS_URL}",
+        f"basics.profiles[1]: left out; url: {rules.WEB_ADDRESS_UNREADABLE}",
+        f"basics.profiles[2]: left out; network: {rules.LINK_NEEDS_NETWORK}",
+        f"basics.name: left out; {rules.direction_override(chr(0x202E))}",
+        f"basics.url: left out; {rules.WEB_ADDRESS_UNREADABLE}",
+    )
+
+
+def test_owner_links_over_the_limit_are_left_out_with_a_note() -> None:
+    profiles = [
+        {"network": f"Site {n}", "url": f"https://{n}.example.com"}
+        for n in range(rules.MAX_LINKS + 2)
+    ]
+    plan = parse({"basics": {"name": "Ada", "profiles": profiles}})
+
+    assert plan.owner is not None and len(plan.owner.links) == rules.MAX_LINKS
+    assert plan.skipped == ("basics.profiles[20] and later: skipped, at most 20 links",)
 
 
 def test_sections_the_portfolio_cannot_hold_are_mentioned() -> None:
@@ -498,14 +646,14 @@ def test_sections_the_portfolio_cannot_hold_are_mentioned() -> None:
 
 
 def test_legacy_company_and_website_fields_are_understood() -> None:
-    plan = parse({"work": [{"company": "Acme", "website": "https://acme.example.com"}]})
+    plan = parse({"work": dated({"company": "Acme", "website": "https://acme.example.com"})})
 
     assert plan.projects[0].organisation == "Acme"
     assert plan.projects[0].live_url == "https://acme.example.com"
 
 
 def test_a_byte_order_mark_is_accepted() -> None:
-    plan = parse(b"\xef\xbb\xbf" + dump({"projects": [{"name": "A"}]}))
+    plan = parse(b"\xef\xbb\xbf" + dump({"projects": dated({"name": "A"})}))
 
     assert plan.projects[0].title == "A"
 
@@ -581,12 +729,12 @@ def test_too_big_is_refused_before_parsing() -> None:
     assert "larger" in problem.message
 
 
-def densest_file(max_bytes: int) -> tuple[bytes, int]:
-    """Return as many distinct projects as fit in max_bytes of JSON, and how many."""
+def densest_file(max_bytes: int, entry_format: bytes) -> tuple[bytes, int]:
+    """Return as many distinct entries as fit in max_bytes of JSON, and how many."""
     entries: list[bytes] = []
     size = len(b'{"projects":[]}') - 1
     while True:
-        entry = b'{"name":"P%d"}' % len(entries)
+        entry = entry_format % len(entries)
         if size + len(entry) + 1 > max_bytes:
             return b'{"projects":[' + b",".join(entries) + b"]}", len(entries)
         entries.append(entry)
@@ -595,20 +743,36 @@ def densest_file(max_bytes: int) -> tuple[bytes, int]:
 
 def test_a_file_within_the_import_limit_is_never_cut_short() -> None:
     # 400 kB is the web and API import limit (portfolio.exports.service.IMPORT_MAX_BYTES).
-    raw, count = densest_file(400_000)
+    raw, count = densest_file(400_000, b'{"name":"P%d","startDate":"2020"}')
     assert len(raw) <= 400_000
 
     plan = parse(raw, max_bytes=400_000)
 
     assert len(plan.projects) == count
     assert plan.skipped == ()
+    assert plan.refused == ()
+
+
+def test_every_refused_entry_of_a_full_file_is_listed() -> None:
+    # The tersest entries of all, each refused for want of a start.
+    raw, count = densest_file(400_000, b'{"name":"P%d"}')
+
+    plan = parse(raw, max_bytes=400_000)
+
+    assert plan.projects == ()
+    assert len(plan.refused) == count > jsonresume.MAX_PROBLEMS
+    assert plan.refused[-1] == RefusedEntry(
+        f"projects[{count - 1}]",
+        f"P{count - 1}",
+        (EntryProblem("start", rules.START_REQUIRED, f"projects[{count - 1}].startDate"),),
+    )
 
 
 def test_project_cap_says_how_many_were_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jsonresume, "MAX_PROJECTS", 2)
-    projects = [{"name": f"P{n}"} for n in range(4)]
+    projects = dated(*({"name": f"P{n}"} for n in range(4)))
 
-    plan = parse({"projects": [*projects, {"name": "P3"}], "work": [{"name": "Acme"}]})
+    plan = parse({"projects": [*projects, *dated({"name": "P3"})], "work": dated({"name": "Acme"})})
 
     assert [p.title for p in plan.projects] == ["P0", "P1"]
     assert plan.skipped == (
@@ -669,12 +833,18 @@ def test_import_error_message_lists_problems() -> None:
 # -- property
 
 
+#: Text-direction embeddings, overrides and isolates: the rules refuse them.
+_DIRECTION = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
 def _text(*, max_size: int, min_size: int = 0, multiline: bool = False, strip: bool = True):
-    # Anything a person could type: no surrogates or control characters, and
-    # trimmed like the forms trim (Markdown descriptions are stored as typed).
+    # Anything a person could type and the rules accept: no surrogates, control or
+    # direction characters, and trimmed like the forms trim (Markdown descriptions
+    # are stored as typed, their line endings made "\n").
     alphabet = st.characters(
         exclude_categories=("Cs", "Cc", "Zl", "Zp"),
-        include_characters="\r\n\t" if multiline else "",
+        exclude_characters=_DIRECTION,
+        include_characters="\n\t" if multiline else "",
     )
     text = st.text(alphabet, min_size=min_size, max_size=max_size)
     if strip:
@@ -682,47 +852,63 @@ def _text(*, max_size: int, min_size: int = 0, multiline: bool = False, strip: b
     return text.filter(lambda s: len(s) >= min_size)
 
 
+def _stored(record: ProjectRecord) -> bool:
+    """Return whether the record is one the project schema stores as it is."""
+    try:
+        return validate(ProjectIn, record_input(record)).to_record() == record
+    except ValueError:
+        return False
+
+
 _months = st.builds(
     date, st.integers(min_value=1970, max_value=2100), st.integers(1, 12), st.just(1)
 )
-_urls = st.one_of(st.just(""), urls().filter(lambda u: len(u) <= 2000))
+_urls = st.one_of(st.just(""), urls().filter(lambda u: len(u) <= rules.URL_MAX))
 _technologies = st.lists(_text(min_size=1, max_size=30), max_size=8).map(
     lambda raw: tuple(dict.fromkeys(t.name for t in CATALOGUE.normalise_tags(raw)))
 )
 
+
+@st.composite
+def _periods(draw) -> dict:
+    """A start; an end not before it, or none (ongoing, or ended at an unknown date)."""
+    start = draw(_months)
+    end = draw(st.none() | _months.filter(lambda day: day >= start))
+    return {"start": start, "end": end, "ongoing": end is None and draw(st.booleans())}
+
+
 _records = st.builds(
-    ProjectRecord,
-    title=_text(min_size=1, max_size=LIMITS["title"]),
+    lambda period, **fields: ProjectRecord(**period, **fields),
+    _periods(),
+    title=_text(min_size=1, max_size=rules.TITLE_MAX),
     kind=st.sampled_from(KINDS),
-    organisation=_text(max_size=LIMITS["organisation"]),
-    role=_text(max_size=LIMITS["role"]),
-    start=st.none() | _months,
-    end=st.none() | _months,
-    ongoing=st.booleans(),
-    summary=_text(max_size=LIMITS["summary"]),
+    organisation=_text(max_size=rules.ORGANISATION_MAX),
+    role=_text(max_size=rules.ROLE_MAX),
+    summary=_text(max_size=rules.SUMMARY_MAX),
     description=_text(max_size=500, multiline=True, strip=False),
-    highlights=st.lists(_text(min_size=1, max_size=LIMITS["highlight"]), max_size=4).map(tuple),
+    highlights=st.lists(_text(min_size=1, max_size=rules.HIGHLIGHT_MAX), max_size=4).map(tuple),
     live_url=_urls,
     source_url=_urls,
     technologies=_technologies,
     public=st.booleans(),
     featured=st.booleans(),
     id=st.none() | st.integers(1, 10_000),
-)
+).filter(_stored)
 
 _owners = st.builds(
     PortfolioOwner,
-    name=_text(min_size=1, max_size=LIMITS["name"]),
-    headline=_text(max_size=LIMITS["headline"]),
+    name=_text(min_size=1, max_size=rules.NAME_MAX),
+    headline=_text(max_size=rules.HEADLINE_MAX),
     bio=_text(max_size=300, multiline=True),
-    location=_text(max_size=LIMITS["location"]),
+    location=_text(max_size=rules.LOCATION_MAX),
     email=st.sampled_from(["", "ada@example.com"]),
     website=_urls,
     links=st.lists(
         st.builds(
             ProfileLink,
             network=_text(min_size=1, max_size=30),
-            url=_urls,
+            # A profile link is a site and its address (a user name alone is not one).
+            url=urls().filter(lambda u: len(u) <= rules.URL_MAX),
             username=_text(max_size=30),
         ),
         max_size=3,
@@ -757,3 +943,97 @@ def test_round_trip_property(owner: PortfolioOwner, projects: list[ProjectRecord
     ]
     assert plan.owner == owner
     assert plan.skipped == ()
+    assert plan.refused == ()
+
+
+# -- property: whatever a foreign file holds, what is stored is what the schema stores
+
+#: Text as other tools write it: mostly plain, sometimes with anything at all in it.
+_any_text = st.one_of(
+    _text(max_size=40),
+    _text(max_size=40),
+    st.sampled_from(
+        ["", "  ", "x" * 70, "a\u202eb", "a\x85b", "a\x01b", "a\x1bb", "A\nB", "\tA\t"]
+    ),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+)
+_foreign_dates = st.sampled_from(["2019", "2020-06", "2021-02-28", "2020-01", None])
+_foreign_urls = st.none() | st.sampled_from(
+    ["", "https://example.com", "http://[::1", "https://a]b.com", "http://]",
+     "https://ß.de/", "javascript:alert(1)", "https://u:p@example.com", "ftp://x.org"]
+)  # fmt: skip
+
+
+def _foreign_entry(name: str, **fields):
+    return st.fixed_dictionaries(
+        {"startDate": _foreign_dates, name: _text(min_size=1, max_size=40) | _any_text},
+        optional={
+            **fields,
+            "endDate": _foreign_dates,
+            "url": _foreign_urls,
+            "highlights": st.lists(_text(max_size=20), max_size=3)
+            | st.lists(_any_text, max_size=22),
+            "summary": _any_text | st.just("Long. " * 80),
+        },
+    ).map(lambda entry: {k: v for k, v in entry.items() if v is not None})
+
+
+_foreign_documents = st.fixed_dictionaries(
+    {},
+    optional={
+        "basics": st.fixed_dictionaries(
+            {},
+            optional={
+                "name": _any_text,
+                "email": st.sampled_from(["ada@example.com", "nope", "a\x01@example.com"]),
+                "url": _foreign_urls.filter(lambda u: u is not None),
+                "profiles": st.lists(
+                    st.fixed_dictionaries(
+                        {}, optional={"network": _any_text, "url": _foreign_urls.filter(bool)}
+                    ),
+                    max_size=3,
+                ),
+            },
+        ),
+        "projects": st.lists(
+            _foreign_entry(
+                "name",
+                description=_any_text,
+                keywords=st.lists(_text(max_size=20), max_size=4)
+                | st.lists(_any_text, max_size=32),
+                roles=st.lists(_any_text, max_size=3),
+                type=st.sampled_from(["application", "paid", "volunteering"]),
+            ),
+            max_size=4,
+        ),
+        "work": st.lists(_foreign_entry("name", position=_any_text), max_size=3),
+        "volunteer": st.lists(_foreign_entry("organization"), max_size=2),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(document=_foreign_documents)
+def test_foreign_files_store_only_what_the_schema_stores(document: dict) -> None:
+    # Escaped JSON, so text with any character reaches the importer as written.
+    plan = parse(json.dumps(document))
+
+    # Each record passes the project schema again and comes back the same.
+    assert_storable(plan)
+    for record in plan.projects:
+        assert problems(ProjectIn, record_input(record)) == []
+    # A refused entry is not stored, and says why with the rules' own messages.
+    refused = {entry.where for entry in plan.refused}
+    assert len(refused) == len(plan.refused)
+    for entry in plan.refused:
+        assert entry.problems
+        assert all(p.message and p.location.startswith(entry.where) for p in entry.problems)
+        assert not any(c in entry.title for c in ("\u202e", "\x85", "\x01", "\x1b"))
+    # Every entry is imported, refused, or named in a note (a duplicate).
+    entries = sum(len(document.get(section, [])) for section in ("projects", "work", "volunteer"))
+    noted = {note.split(":", 1)[0] for note in plan.skipped}
+    assert len(plan.projects) + len(refused) + len(noted - refused) >= entries
+    # The owner's details are as the details form would store them.
+    if plan.owner is not None:
+        assert all(link.network and link.url for link in plan.owner.links)

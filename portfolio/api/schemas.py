@@ -1,0 +1,290 @@
+"""What the JSON API sends back, as pydantic models: the OpenAPI document's response shapes.
+
+These models only describe; the views build plain dicts. ``portfolio.api.openapi`` turns
+them into the document's components with pydantic's JSON Schema generation, next to the
+request shapes, which come from the project schema itself (``ProjectIn``), so every
+limit is the one ``portfolio/schemas/rules.py`` defines.
+
+A class's name is its component's name, which clients' generated code depends on: do
+not rename one. Nested classes whose names start with an underscore have no component
+of their own; the document writes them out where they are used.
+"""
+
+from __future__ import annotations
+
+import types
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, Field, create_model
+from pydantic.json_schema import SkipJsonSchema
+
+from portfolio.readiness.profiles import SHAPES
+from portfolio.schemas import rules
+from portfolio.schemas.project import Kind, ProjectIn
+from portfolio.technologies.catalogue import CATEGORIES
+
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+Shape = Literal[SHAPES]  # type: ignore[valid-type]
+#: A month as the API writes it.
+MonthText = Annotated[str, Field(pattern=rules.MONTH_PATTERN)]
+Count = Annotated[int, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+# --- errors ---------------------------------------------------------------------
+
+
+class FieldError(BaseModel):
+    pointer: str = Field(
+        description='JSON Pointer into the body ("/title"); empty for a query parameter '
+        "or the whole body."
+    )
+    field: str = Field(description="The body member or query parameter at fault.")
+    message: str
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = Field(
+        description="about:blank, or a link to the explanation of this kind of problem."
+    )
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    instance: str = Field(description="The path requested.")
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        None, description="What is invalid, for 422 responses."
+    )
+
+
+# --- projects -------------------------------------------------------------------
+
+
+class _Attention(BaseModel):
+    field: str = Field(description='The field at fault ("" for the project as a whole).')
+    message: str = Field(description="The rule it breaks, in the form's words.")
+
+
+def _plain(annotation: Any) -> Any:
+    """Return an input field's type without its rules: a month becomes its text."""
+    origin = get_origin(annotation)
+    if annotation is date:
+        return MonthText
+    if origin is Annotated:
+        return _plain(get_args(annotation)[0])
+    if origin is list:
+        return list[_plain(get_args(annotation)[0])]
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_plain(arg) for arg in get_args(annotation))]  # noqa: UP007
+    return annotation
+
+
+def _output_fields() -> dict[str, Any]:
+    """Return ProjectIn's fields as the API sends them back: every one, always present.
+
+    They hold what was saved, which a project saved before today's rules may break:
+    the limits are ProjectInput's, and ``needs_attention`` says what to fix.
+    """
+    fields: dict[str, Any] = {
+        name: (_plain(info.annotation), Field(description=info.description))
+        for name, info in ProjectIn.model_fields.items()
+    }
+    fields["start"] = (
+        MonthText | None,
+        Field(
+            description=f"{ProjectIn.model_fields['start'].description} Null only for a "
+            "project saved before a start was required (see needs_attention)."
+        ),
+    )
+    return fields
+
+
+Project = create_model(
+    "Project",
+    __doc__="A project as stored. Its fields hold what was saved: one saved before "
+    "today's rules may break them (the limits are ProjectInput's), and needs_attention "
+    "lists each rule it breaks, to fix with a PATCH.",
+    id=(int, Field(ge=1)),
+    **_output_fields(),
+    created_at=(datetime, ...),
+    updated_at=(datetime, ...),
+    needs_attention=(
+        list[_Attention],
+        Field(description="The rules the project breaks; empty when it keeps them all."),
+    ),
+)
+
+
+def _page_size(schema: dict[str, Any]) -> None:
+    # The views' own limit, read when the schema is made: the views import openapi,
+    # which imports this module, so they cannot be imported at the top.
+    from portfolio.api import views
+
+    schema["maximum"] = views.MAX_LIMIT
+
+
+class _PageLinks(BaseModel):
+    self: str
+    first: str
+    prev: str | None
+    next: str | None
+    last: str
+
+
+class ProjectPage(BaseModel):
+    items: list[Project]  # type: ignore[valid-type]
+    total: Count = Field(description="How many projects match the filters.")
+    limit: int = Field(ge=1, json_schema_extra=_page_size)
+    offset: Count
+    links: _PageLinks
+
+
+# --- technologies ------------------------------------------------------------------
+
+
+class Technology(BaseModel):
+    name: str = Field(description="The canonical name.")
+    category: Category
+    aliases: list[str]
+
+
+class TechnologyList(BaseModel):
+    items: list[Technology]
+    total: Count
+
+
+class _TechnologyUse(BaseModel):
+    name: str
+    projects: int = Field(ge=1)
+    category: str | None = Field(description="Null for your own tags.")
+
+
+class TechnologyUsage(BaseModel):
+    items: list[_TechnologyUse]
+
+
+# --- profiles and readiness ---------------------------------------------------------
+
+
+class Requirement(BaseModel):
+    id: str
+    label: str
+    why: str
+    weight: Count
+    shape: Shape
+    technologies: list[str]
+
+
+class Profile(BaseModel):
+    slug: str
+    title: str
+    description: str
+    builtin: bool = Field(description="Shipped, not made by you.")
+    target: bool = Field(description="Your target role.")
+    requirements: list[Requirement]
+
+
+class ProfileList(BaseModel):
+    items: list[Profile]
+
+
+class _Evidence(BaseModel):
+    project_id: int | None
+    project_title: str
+    reason: str
+    amount: Fraction
+
+
+class ReadinessPart(BaseModel):
+    requirement: str
+    label: str
+    points: float = Field(ge=0)
+    max_points: float = Field(ge=0)
+    coverage: Fraction
+    met: bool
+    missing: list[str]
+    evidence: list[_Evidence]
+
+
+class NextStep(BaseModel):
+    requirement: str
+    text: str
+    gain: float = Field(description="Points the step would add.")
+    kind: Kind
+    technologies: list[str]
+
+
+class Readiness(BaseModel):
+    """The readiness score as the dashboard shows it: points to one decimal place that
+    add up to the score."""
+
+    profile: str
+    title: str
+    score: float = Field(ge=0, le=100)
+    met: Count
+    requirements: Count
+    parts: list[ReadinessPart]
+    next_steps: list[NextStep]
+    computed_on: date
+
+
+# --- JSON Resume ------------------------------------------------------------------
+
+_Object = dict[str, Any]
+
+
+class JsonResume(BaseModel):
+    """A JSON Resume document (jsonresume.org/schema, v1.0.0). Only the main sections
+    are described here; the importer checks the whole schema and reports each problem
+    with its place in the file."""
+
+    basics: _Object | SkipJsonSchema[None] = None
+    work: list[_Object] | SkipJsonSchema[None] = None
+    volunteer: list[_Object] | SkipJsonSchema[None] = None
+    projects: list[_Object] | SkipJsonSchema[None] = None
+    skills: list[_Object] | SkipJsonSchema[None] = None
+    meta: _Object | SkipJsonSchema[None] = None
+
+
+class _EntryError(BaseModel):
+    pointer: str = Field(description="Where in the résumé.", examples=["/projects/3/endDate"])
+    field: str = Field(description="The project field.")
+    message: str
+
+
+class _Refused(BaseModel):
+    entry: str = Field(examples=["projects[3]"])
+    title: str
+    errors: list[_EntryError]
+
+
+class ImportResult(BaseModel):
+    created: Count
+    skipped: Count = Field(description="Projects you already had.")
+    details_updated: bool
+    notes: list[str] = Field(description="What was skipped, shortened or dropped.")
+    refused: list[_Refused] | SkipJsonSchema[None] = Field(
+        None, description="Entries the project rules refuse, not imported."
+    )
+
+
+#: Every response shape, in the order the document lists them (after the request ones).
+RESPONSES: tuple[type[BaseModel], ...] = (
+    Problem,
+    FieldError,
+    Project,
+    ProjectPage,
+    Technology,
+    TechnologyList,
+    TechnologyUsage,
+    Requirement,
+    Profile,
+    ProfileList,
+    Readiness,
+    ReadinessPart,
+    JsonResume,
+    ImportResult,
+    NextStep,
+)
