@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from portfolio import config
 from portfolio.extensions import csrf, db, login_manager, migrate
-from portfolio.security import register_security, require_secret_key_from_environment
+from portfolio.security import register_security
 from portfolio.throttle import register_throttle
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
@@ -35,17 +35,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         PROJECTS_PER_PAGE=50,
+        PASSWORD_HASH_METHOD="scrypt",  # noqa: S106  (a method name, not a password)
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-    else:
+    # The environment is read here, once; a test's own config always wins over it.
+    app.config.from_mapping(config.from_environment())
+    if test_config is not None:
         app.config.from_mapping(test_config)
 
-    if not app.config.get("SECRET_KEY"):
-        require_secret_key_from_environment()
-        app.config["SECRET_KEY"] = config.load_or_create_secret_key(app.instance_path)
+    app.config["SECRET_KEY"] = config.secret_key(app.config, app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.instance_path)
+        app.config["SQLALCHEMY_DATABASE_URI"] = config.sqlite_url(app.instance_path)
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     )
@@ -54,6 +55,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from portfolio.auth.services import load_user
+
+    login_manager.user_loader(load_user)
     register_security(app)
     register_throttle(app)
 

@@ -1,20 +1,80 @@
-"""Configuration layers: defaults here, then instance/config.py, then the environment."""
+"""Configuration layers, read once by the factory: defaults, instance/config.py, the
+environment, then a test's own config, each overriding the one before.
+
+The environment is read here and nowhere else, under its documented names:
+
+* ``SECRET_KEY``; ``APP_ENV=production`` (then SECRET_KEY must come from here);
+* ``DATABASE_URL`` (SQLite in instance/ without it);
+* ``RATELIMIT_STORAGE_URL`` (``redis://...`` shares the throttle between nodes);
+* ``THROTTLE_LOGIN_ACCOUNT`` and the other throttle rules, as ``count/seconds``;
+* ``TRUSTED_PROXIES`` (or ``PROXY_FIX=1``) and ``PREFERRED_URL_SCHEME``.
+
+``PORT``, ``BIND`` and ``WEB_CONCURRENCY`` are gunicorn's (gunicorn.conf.py).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 #: Requests bigger than this are refused with 413 (JSON Resume uploads included).
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+#: The throttle's rules: (events, seconds) per window; see portfolio/auth/throttle.py.
+THROTTLE_RULES: dict[str, tuple[int, int]] = {
+    "THROTTLE_LOGIN_ACCOUNT": (5, 15 * 60),
+    "THROTTLE_LOGIN_EMAIL": (50, 15 * 60),
+    "THROTTLE_LOGIN_ADDRESS": (20, 15 * 60),
+    "THROTTLE_REGISTER_ADDRESS": (10, 60 * 60),
+    "THROTTLE_REGISTER_ACCOUNT": (5, 60 * 60),
+}
 
-def database_url(instance_path: str) -> str:
-    """Return the database URL: DATABASE_URL, or SQLite in the instance folder."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return f"sqlite:///{Path(instance_path) / 'portfolio.sqlite'}"
+#: Plain string settings taken from the environment as they are.
+_STRINGS = ("SECRET_KEY", "APP_ENV", "RATELIMIT_STORAGE_URL", "TRUSTED_PROXIES", "PROXY_FIX")
+
+
+class ConfigurationError(RuntimeError):
+    """The app is configured in a way that is unsafe to run."""
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the settings the environment gives, under the app's config names."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for name in _STRINGS:
+        if environ.get(name, "").strip():
+            found[name] = environ[name].strip()
+    if environ.get("DATABASE_URL", "").strip():
+        found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    scheme = environ.get("PREFERRED_URL_SCHEME", "").strip().lower()
+    if scheme:
+        found["PREFERRED_URL_SCHEME"] = scheme
+    for name in THROTTLE_RULES:
+        if environ.get(name, "").strip():
+            found[name] = parse_rule(environ[name], name)
+    return found
+
+
+def parse_rule(value: str, name: str = "a throttle rule") -> tuple[int, int]:
+    """Parse "count/seconds" (as in THROTTLE_LOGIN_ACCOUNT=5/900) into a tuple."""
+    count, _, seconds = value.strip().partition("/")
+    try:
+        rule = int(count), int(seconds)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name} must be count/seconds, like 5/900, not {value!r}"
+        ) from None
+    if rule[0] < 1 or rule[1] < 1:
+        raise ConfigurationError(f"{name} must be positive, like 5/900, not {value!r}")
+    return rule
+
+
+def normalise_database_url(url: str) -> str:
+    """Return a database URL SQLAlchemy can use with the psycopg 3 driver."""
+    url = url.strip()
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -22,11 +82,27 @@ def database_url(instance_path: str) -> str:
     return url
 
 
-def load_or_create_secret_key(instance_path: str) -> str:
-    """Return SECRET_KEY from the environment, or a random one kept in instance/."""
-    from_env = os.environ.get("SECRET_KEY")
-    if from_env:
-        return from_env
+def sqlite_url(instance_path: str) -> str:
+    """Return the URL of the embedded SQLite database in the instance folder."""
+    return f"sqlite:///{Path(instance_path) / 'portfolio.sqlite'}"
+
+
+def is_production(config: Mapping[str, Any]) -> bool:
+    """Return whether APP_ENV says this is a production deployment."""
+    return str(config.get("APP_ENV") or "").strip().lower() == "production"
+
+
+def secret_key(config: Mapping[str, Any], instance_path: str) -> str:
+    """Return the configured secret key, or (outside production) one kept in instance/."""
+    if config.get("SECRET_KEY"):
+        return config["SECRET_KEY"]
+    if is_production(config):
+        raise ConfigurationError(
+            "SECRET_KEY is not set. In production (APP_ENV=production) the secret key must "
+            "come from the environment and be the same on every node; the key kept in "
+            "instance/secret_key is for development only. Generate one with: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
     path = Path(instance_path) / "secret_key"
     if path.exists():
         return path.read_text().strip()

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import delete
 
-from portfolio.auth.services import find_user_by_email, register_user
+from portfolio.auth.services import find_user_by_email, password_hash_method, register_user
 from portfolio.exports.service import DETAIL_FIELDS, update_details
 from portfolio.extensions import db
 from portfolio.models import Project, User
@@ -184,7 +184,7 @@ def load_demo(email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> tuple[U
     if user is None:
         user = register_user(email, "Alex Demo", password)
     else:
-        user.set_password(password)
+        user.set_password(password, method=password_hash_method())
         db.session.execute(delete(Project).where(Project.user_id == user.id))
         db.session.commit()
     for record in DEMO_PROJECTS:

@@ -70,9 +70,9 @@ class User(UserMixin, db.Model):
         """Return what the login cookies store to find this user again."""
         return self.session_token
 
-    def set_password(self, password: str) -> None:
+    def set_password(self, password: str, *, method: str = "scrypt") -> None:
         """Store a salted hash of the password and end every other session."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=method)
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:

@@ -17,10 +17,10 @@ A request whose path, query string or form data holds a NUL character is refused
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portfolio.config import ConfigurationError
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -49,31 +49,11 @@ SECURITY_HEADERS = {
 }
 
 
-class ConfigurationError(RuntimeError):
-    """The app is configured in a way that is unsafe to run."""
-
-
-def is_production() -> bool:
-    """Return whether APP_ENV says this is a production deployment."""
-    return os.environ.get("APP_ENV", "").strip().lower() == "production"
-
-
-def require_secret_key_from_environment() -> None:
-    """Refuse to start in production without SECRET_KEY in the environment."""
-    if is_production() and not os.environ.get("SECRET_KEY"):
-        raise ConfigurationError(
-            "SECRET_KEY is not set. In production (APP_ENV=production) the secret key must "
-            "come from the environment and be the same on every node; the key kept in "
-            "instance/secret_key is for development only. Generate one with: "
-            "python -c 'import secrets; print(secrets.token_hex(32))'"
-        )
-
-
 def trusted_proxy_count(app: Flask) -> int:
     """Return how many reverse proxies sit in front of the app (0: trust no headers)."""
-    raw = os.environ.get("TRUSTED_PROXIES") or app.config.get("TRUSTED_PROXIES") or 0
+    raw = app.config.get("TRUSTED_PROXIES") or 0
     if not raw:
-        flag = str(os.environ.get("PROXY_FIX") or app.config.get("PROXY_FIX") or "").lower()
+        flag = str(app.config.get("PROXY_FIX") or "").lower()
         raw = 1 if flag in {"1", "true", "yes"} else 0
     try:
         return max(0, int(raw))
@@ -83,9 +63,6 @@ def trusted_proxy_count(app: Flask) -> int:
 
 def register_security(app: Flask) -> None:
     """Apply the security defaults to the app: proxy trust, cookie flags and headers."""
-    scheme = os.environ.get("PREFERRED_URL_SCHEME", "").strip().lower()
-    if scheme:
-        app.config["PREFERRED_URL_SCHEME"] = scheme
     if app.config.get("PREFERRED_URL_SCHEME") == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

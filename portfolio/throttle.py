@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
 import threading
 import time
 import uuid
@@ -42,15 +41,12 @@ from typing import Protocol
 
 from flask import Flask, current_app, request
 
+from portfolio import config
+
 log = logging.getLogger(__name__)
 
-DEFAULT_RULES: dict[str, tuple[int, int]] = {
-    "THROTTLE_LOGIN_ACCOUNT": (5, 15 * 60),
-    "THROTTLE_LOGIN_EMAIL": (50, 15 * 60),
-    "THROTTLE_LOGIN_ADDRESS": (20, 15 * 60),
-    "THROTTLE_REGISTER_ADDRESS": (10, 60 * 60),
-    "THROTTLE_REGISTER_ACCOUNT": (5, 60 * 60),
-}
+#: The rules' defaults live with the rest of the configuration.
+DEFAULT_RULES = config.THROTTLE_RULES
 
 
 @dataclass(frozen=True)
@@ -167,12 +163,6 @@ class Throttle:
         self.store.clear(self._key(rule, subject))
 
 
-def parse_rule(value: str) -> tuple[int, int]:
-    """Parse "count/seconds" (as in THROTTLE_LOGIN_ACCOUNT=5/900) into a tuple."""
-    count, _, seconds = value.partition("/")
-    return int(count), int(seconds)
-
-
 def make_store(url: str | None) -> Store:
     """Return the store for RATELIMIT_STORAGE_URL: Redis for redis:// URLs, else memory."""
     if not url or url.startswith("memory"):
@@ -186,11 +176,8 @@ def register_throttle(app: Flask) -> None:
     """Set the throttle's defaults and create its store for the app."""
     app.config.setdefault("THROTTLE_ENABLED", True)
     for name, default in DEFAULT_RULES.items():
-        if os.environ.get(name):
-            app.config[name] = parse_rule(os.environ[name])
         app.config.setdefault(name, default)
-    url = os.environ.get("RATELIMIT_STORAGE_URL") or app.config.get("RATELIMIT_STORAGE_URL")
-    app.extensions["throttle"] = Throttle(make_store(url))
+    app.extensions["throttle"] = Throttle(make_store(app.config.get("RATELIMIT_STORAGE_URL")))
 
 
 def _throttle() -> Throttle | None:

@@ -26,6 +26,8 @@ from portfolio import create_app
 from portfolio.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: A fast password hash for tests only.
+CHEAP_HASH = "pbkdf2:sha256:1000"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                      r'name="csrf_token" value="([^"]+)"')  # fmt: skip
 
@@ -104,6 +106,9 @@ def _test_config(url: str, _instance: Path) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,
+        # scrypt costs ~0.1 s a hash; the suite registers and logs in hundreds of times.
+        # One test (test_auth.py) checks that the app's own default is scrypt.
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
     }
 
 

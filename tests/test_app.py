@@ -5,26 +5,40 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from portfolio import create_app
-from portfolio.config import database_url, load_or_create_secret_key
+from portfolio.config import from_environment, secret_key, sqlite_url
 from portfolio.extensions import db
 from portfolio.models import Project, User
 
 
-def test_secret_key_is_random_and_kept_in_instance(tmp_path, monkeypatch):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = load_or_create_secret_key(str(tmp_path))
+def test_secret_key_is_random_and_kept_in_instance(tmp_path):
+    first = secret_key({}, str(tmp_path))
     assert len(first) == 64
-    assert load_or_create_secret_key(str(tmp_path)) == first
+    assert secret_key({}, str(tmp_path)) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     other = tmp_path / "other"
-    assert load_or_create_secret_key(str(other)) != first
+    assert secret_key({}, str(other)) != first
 
 
-def test_database_url_defaults_to_sqlite_in_instance(tmp_path, monkeypatch):
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert database_url(str(tmp_path)) == f"sqlite:///{tmp_path / 'portfolio.sqlite'}"
-    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
-    assert database_url(str(tmp_path)) == "postgresql+psycopg://u@h/db"
+def test_database_url_defaults_to_sqlite_in_instance(tmp_path):
+    assert "SQLALCHEMY_DATABASE_URI" not in from_environment({})
+    assert sqlite_url(str(tmp_path)) == f"sqlite:///{tmp_path / 'portfolio.sqlite'}"
+    given = from_environment({"DATABASE_URL": "postgres://u@h/db"})
+    assert given["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_a_tests_config_wins_over_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("THROTTLE_LOGIN_ACCOUNT", "2/60")
+    monkeypatch.setenv("TRUSTED_PROXIES", "3")
+    monkeypatch.setenv("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+    url = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+                      "THROTTLE_LOGIN_ACCOUNT": (7, 60), "TRUSTED_PROXIES": 0})  # fmt: skip
+    assert app.config["THROTTLE_LOGIN_ACCOUNT"] == (7, 60)
+    assert app.config["TRUSTED_PROXIES"] == 0
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == url
+    # Without the test's say, the environment's values are used.
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    assert app.config["THROTTLE_LOGIN_ACCOUNT"] == (2, 60)
 
 
 def test_testing_config_is_applied(app):

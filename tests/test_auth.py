@@ -26,6 +26,18 @@ def test_password_is_stored_hashed(app, auth):
         assert user.check_password("correct horse battery")
 
 
+def test_the_app_hashes_passwords_with_scrypt_unless_told_otherwise(database_url, tmp_path):
+    from portfolio import create_app
+    from portfolio.auth.services import register_user
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        user = register_user("grace@example.com", "Grace", "a long enough password")
+        assert user.password_hash.startswith("scrypt:")
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

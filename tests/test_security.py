@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from portfolio import create_app
-from portfolio.security import CONTENT_SECURITY_POLICY, ConfigurationError
+from portfolio.config import ConfigurationError
+from portfolio.security import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 import pytest
 
 from portfolio import create_app, throttle
+from portfolio.config import parse_rule
 from portfolio.extensions import db
-from portfolio.throttle import MemoryStore, RedisStore, Rule, Throttle, parse_rule
+from portfolio.throttle import MemoryStore, RedisStore, Rule, Throttle
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct horse battery"

@@ -22,7 +22,6 @@ from portfolio.schemas.base import Problem, SchemaError, describe, validate
 from portfolio.schemas.project import ProjectIn, project_document, record_input
 
 JSON_TYPES = ("application/json",)
-MERGE_PATCH = "application/merge-patch+json"
 
 
 # --- reading the body ---------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import secrets
 
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -24,6 +25,18 @@ class AccountError(ValueError):
         self.message = message
 
 
+def password_hash_method() -> str:
+    """Return how passwords are hashed: scrypt, or a cheap method the tests configure."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+def load_user(session_token: str) -> User | None:
+    """Return the user whose session token the cookie holds (see User.get_id)."""
+    if not isinstance(session_token, str) or not 0 < len(session_token) <= 64:
+        return None
+    return db.session.scalar(select(User).where(User.session_token == session_token))
+
+
 def normalise_email(email: str) -> str:
     """Return the email trimmed and lower-cased, as it is stored."""
     return email.strip().lower()
@@ -39,7 +52,7 @@ def register_user(email: str, display_name: str, password: str) -> User:
     if find_user_by_email(email) is not None:
         raise AccountError("email", EMAIL_TAKEN)
     user = User(email=normalise_email(email), display_name=display_name.strip())
-    user.set_password(password)
+    user.set_password(password, method=password_hash_method())
     db.session.add(user)
     try:
         db.session.commit()
@@ -52,8 +65,8 @@ def register_user(email: str, display_name: str, password: str) -> User:
 
 
 @functools.cache
-def _decoy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
+def _decoy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -62,9 +75,17 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         # Hash anyway, so the answer for an unknown email takes as long as for a known
         # one and the login form cannot be used to find out who has an account.
-        check_password_hash(_decoy_hash(), password)
+        check_password_hash(_decoy_hash(password_hash_method()), password)
         return None
     return user if user.check_password(password) else None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password once the current one is given; every other session ends."""
+    if not user.check_password(current):
+        raise AccountError("current", "That is not your current password.")
+    user.set_password(new, method=password_hash_method())  # a new session token too
+    db.session.commit()
 
 
 def delete_account(user: User) -> None:

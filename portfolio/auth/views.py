@@ -6,24 +6,19 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from portfolio import throttle
 from portfolio.auth.data_export import export_account
 from portfolio.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
-from portfolio.auth.services import AccountError, authenticate, delete_account, register_user
-from portfolio.extensions import db, login_manager
-from portfolio.models import User
+from portfolio.auth.services import (
+    AccountError,
+    authenticate,
+    change_password,
+    delete_account,
+    register_user,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-@login_manager.user_loader
-def load_user(session_token: str) -> User | None:
-    """Return the user whose session token the cookie holds (see User.get_id)."""
-    if not isinstance(session_token, str) or not 0 < len(session_token) <= 64:
-        return None
-    return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -107,12 +102,12 @@ def account():
     """Show account settings and change the password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append("That is not your current password.")
+        user = current_user._get_current_object()
+        try:
+            change_password(user, form.current.data, form.password.data)
+        except AccountError as error:
+            getattr(form, error.field).errors.append(error.message)
         else:
-            user = current_user._get_current_object()
-            user.set_password(form.password.data)  # also ends every other session
-            db.session.commit()
             login_user(user)  # keep this session, under the new token
             flash("Your password is changed. Other devices are logged out.", "success")
             return redirect(url_for("auth.account"))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from blinker import Namespace
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portfolio.extensions import db
@@ -199,13 +198,3 @@ def user_records(user: User) -> list[ProjectRecord]:
     for project_id, name in tag_rows:
         technologies.setdefault(project_id, []).append(name)
     return [record_from(row, technologies.get(row.id, ())) for row in rows]
-
-
-def delete_all_projects(user: User) -> None:
-    """Delete every project of the user (used by tests and imports that replace)."""
-    db.session.execute(delete(Project).where(Project.user_id == user.id))
-
-
-def month_or_none(value: date | None) -> date | None:
-    """Return the first day of the value's month."""
-    return value.replace(day=1) if value else None

@@ -59,7 +59,11 @@ def live_server(tmp_path, postgres_or_sqlite_url) -> Iterator[str]:
     from flask_migrate import upgrade
 
     app = create_app(
-        {"SECRET_KEY": "browser-test-key", "SQLALCHEMY_DATABASE_URI": postgres_or_sqlite_url}
+        {
+            "SECRET_KEY": "browser-test-key",
+            "SQLALCHEMY_DATABASE_URI": postgres_or_sqlite_url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
     )
     with app.app_context():
         upgrade()
