@@ -4,8 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app.py
+# Debian keeps PostgreSQL's initdb and pg_ctl (the throwaway clusters of the tests, bench
+# and load runs) off PATH.
+PG_BIN := $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
+ifneq ($(PG_BIN),)
+export PATH := $(PATH):$(PG_BIN)
+endif
 
-.PHONY: run test demo lint format serve bench load clean
+.PHONY: run test demo lint format serve bench load cluster cluster-load clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +30,7 @@ run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-## demo: install, migrate and load the demo account (demo@example.com / demo-password)
+## demo: install, migrate and load the demo account (demo@example.com / "portfolio demo tour")
 demo: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
@@ -44,8 +50,22 @@ bench: $(VENV)/.installed-test
 load: $(VENV)/.installed-test
 	$(BIN)/python tests/load/load_harness.py --users 20 --duration 60 --databases sqlite,postgresql
 
-## test: install the test extras and run the whole suite
+# Installed by apt-get when missing (as root); PostgreSQL's tools may only now be there.
+CLUSTER_PATH = PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+
+## cluster: the README's production layout on this machine until Ctrl-C: 2 gunicorn nodes (2 workers each) behind nginx, PostgreSQL, Redis
+cluster: $(VENV)/.installed-test
+	@sh tests/load/cluster-packages.sh
+	$(CLUSTER_PATH) $(BIN)/python tests/load/cluster.py
+
+## cluster-load: 20 users for 60 s through nginx while a node is killed and restarted; checks writes, sessions, throttle, reads
+cluster-load: $(VENV)/.installed-test
+	@sh tests/load/cluster-packages.sh
+	$(CLUSTER_PATH) $(BIN)/python tests/load/cluster_harness.py --users 20 --duration 60
+
+## test: install the test extras (and, as root, Chromium, Redis, PostgreSQL, Pango) and run the whole suite
 test: $(VENV)/.installed-test
+	@sh tests/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

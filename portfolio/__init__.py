@@ -10,9 +10,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from portfolio import config
+from portfolio.auth.throttle import register_throttle
+from portfolio.backup import protect_sqlite_files
 from portfolio.extensions import csrf, db, login_manager, migrate
 from portfolio.security import register_security
-from portfolio.throttle import register_throttle
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -36,6 +37,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         PROJECTS_PER_PAGE=50,
         PASSWORD_HASH_METHOD="scrypt",  # noqa: S106  (a method name, not a password)
+        SESSION_HOURS=config.SESSION_HOURS,
+        REMEMBER_COOKIE_DURATION=config.REMEMBER_COOKIE_DURATION,
+        API_RATE_LIMIT=config.API_RATE_LIMIT,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -55,10 +59,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    from portfolio.auth.services import load_user
-
-    login_manager.user_loader(load_user)
+    protect_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"])
     register_security(app)
+    from portfolio.auth.sessions import register_sessions
+
+    register_sessions(app)
     register_throttle(app)
 
     from portfolio import models  # noqa: F401  (registers the tables)
@@ -70,7 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portfolio.exports.views import bp as exports_bp
     from portfolio.main import bp as main_bp
     from portfolio.projects.views import bp as projects_bp
-    from portfolio.readiness.service import init_profiles
+    from portfolio.readiness.service import init_app as init_readiness
     from portfolio.readiness.views import bp as readiness_bp
     from portfolio.technologies.views import bp as technologies_bp
     from portfolio.templating import register_template_helpers
@@ -84,7 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(tokens_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
-    init_profiles(app)
+    init_readiness(app)
     init_caches(app)
     register_error_handlers(app)
     register_template_helpers(app)

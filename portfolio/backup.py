@@ -8,6 +8,10 @@ a file named `portfolio-<UTC time>.sqlite` is always complete.
 Restore copies a backup back over the live database with the same API, after checking
 that the file is an intact SQLite database holding this app's schema. Stop the app
 servers first: requests during a restore may see either version.
+
+Only the owner may read or write the database and its copies (0600; the backups folder
+0700): the factory creates the database file so before SQLite first opens it, and
+tightens one made before. SQLite gives its -wal and -shm files the database's own mode.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ from sqlalchemy.engine import make_url
 
 from portfolio.extensions import db
 
+#: Read and write for the owner only: the database holds every account's data.
+PRIVATE_FILE = 0o600
+PRIVATE_DIRECTORY = 0o700
+
 
 class BackupError(RuntimeError):
     """A backup or restore could not be done; the message says why."""
@@ -36,11 +44,31 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def create_private(path: Path) -> None:
+    """Create an empty file only its owner may read and write, or make an existing one so."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        os.chmod(path, PRIVATE_FILE)
+
+
+def protect_sqlite_files(url: str) -> None:
+    """Make the SQLite database of a URL, and its -wal and -shm files, owner-only (0600)."""
+    database = sqlite_path(url)
+    if database is None or not database.parent.is_dir():
+        return  # in memory, or nowhere to be made: SQLite will say so itself
+    create_private(database)
+    for suffix in ("-wal", "-shm"):
+        companion = database.with_name(database.name + suffix)
+        if companion.exists():
+            os.chmod(companion, PRIVATE_FILE)
+
+
 def backup_sqlite(database: Path, directory: Path, now: datetime | None = None) -> Path:
     """Write a consistent copy of the SQLite database into directory and return its path."""
     if not database.exists():
         raise BackupError(f"There is no database file at {database}.")
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     target = directory / f"portfolio-{stamp}.sqlite"
     counter = 1
@@ -55,6 +83,7 @@ def backup_sqlite(database: Path, directory: Path, now: datetime | None = None) 
 
 def _copy(source: sqlite3.Connection, destination: Path) -> None:
     """Copy a database page by page with SQLite's online backup, then close both ends."""
+    create_private(destination)
     dest = sqlite3.connect(destination)
     try:
         with dest:

@@ -7,6 +7,9 @@ The environment is read here and nowhere else, under its documented names:
 * ``DATABASE_URL`` (SQLite in instance/ without it);
 * ``RATELIMIT_STORAGE_URL`` (``redis://...`` shares the throttle between nodes);
 * ``THROTTLE_LOGIN_ACCOUNT`` and the other throttle rules, as ``count/seconds``;
+* ``API_RATE_LIMIT`` (``count/seconds``: requests per API token);
+* ``REMEMBER_COOKIE_DURATION`` (days "Keep me logged in" lasts) and ``SESSION_HOURS``
+  (hours a login without it lasts);
 * ``TRUSTED_PROXIES`` (or ``PROXY_FIX=1``) and ``PREFERRED_URL_SCHEME``.
 
 ``PORT``, ``BIND`` and ``WEB_CONCURRENCY`` are gunicorn's (gunicorn.conf.py).
@@ -17,6 +20,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,12 @@ THROTTLE_RULES: dict[str, tuple[int, int]] = {
     "THROTTLE_REGISTER_ADDRESS": (10, 60 * 60),
     "THROTTLE_REGISTER_ACCOUNT": (5, 60 * 60),
 }
+
+#: Requests one API token may make per window: (requests, seconds).
+API_RATE_LIMIT: tuple[int, int] = (300, 60)
+#: How long a login lasts: with "Keep me logged in", and without.
+REMEMBER_COOKIE_DURATION = timedelta(days=30)
+SESSION_HOURS = 12
 
 #: Plain string settings taken from the environment as they are.
 _STRINGS = ("SECRET_KEY", "APP_ENV", "RATELIMIT_STORAGE_URL", "TRUSTED_PROXIES", "PROXY_FIX")
@@ -52,13 +62,29 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     scheme = environ.get("PREFERRED_URL_SCHEME", "").strip().lower()
     if scheme:
         found["PREFERRED_URL_SCHEME"] = scheme
-    for name in THROTTLE_RULES:
+    for name in (*THROTTLE_RULES, "API_RATE_LIMIT"):
         if environ.get(name, "").strip():
             found[name] = parse_rule(environ[name], name)
+    if environ.get("REMEMBER_COOKIE_DURATION", "").strip():
+        days = parse_positive(environ["REMEMBER_COOKIE_DURATION"], "REMEMBER_COOKIE_DURATION")
+        found["REMEMBER_COOKIE_DURATION"] = timedelta(days=days)
+    if environ.get("SESSION_HOURS", "").strip():
+        found["SESSION_HOURS"] = parse_positive(environ["SESSION_HOURS"], "SESSION_HOURS")
     return found
 
 
-def parse_rule(value: str, name: str = "a throttle rule") -> tuple[int, int]:
+def parse_positive(value: str, name: str) -> int:
+    """Parse a whole number of at least 1 (days, hours), as in REMEMBER_COOKIE_DURATION=30."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, like 30, not {value!r}") from None
+    if number < 1:
+        raise ConfigurationError(f"{name} must be at least 1, not {value!r}")
+    return number
+
+
+def parse_rule(value: str, name: str = "a rate limit") -> tuple[int, int]:
     """Parse "count/seconds" (as in THROTTLE_LOGIN_ACCOUNT=5/900) into a tuple."""
     count, _, seconds = value.strip().partition("/")
     try:

@@ -14,7 +14,7 @@ from portfolio.projects.record import PortfolioOwner, ProfileLink, ProjectRecord
 from portfolio.projects.services import create_project
 
 DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "demo-password"  # noqa: S105  (a published demo login, not a secret)
+DEMO_PASSWORD = "portfolio demo tour"  # noqa: S105  (a published demo login, not a secret)
 
 DEMO_OWNER = PortfolioOwner(
     name="Alex Demo",

@@ -1,4 +1,4 @@
-"""Home: the dashboard a logged-in user lands on, and the health check."""
+"""Home: the front door for strangers, the dashboard a logged-in user lands on, the health check."""
 
 from __future__ import annotations
 
@@ -9,18 +9,22 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from portfolio.extensions import db
+from portfolio.models import DEFAULT_PROFILE
+from portfolio.projects.record import KIND_PLURALS
 from portfolio.readiness import service
-from portfolio.readiness.charts import coverage_chart, history_chart
+from portfolio.readiness.charts import coverage_chart, history_chart, rule_changes_within
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def index():
-    """Send visitors to their dashboard, or to log in."""
+    """Send a logged-in user to their dashboard; show a stranger what the product does."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
-    return redirect(url_for("auth.login"))
+    # The score is explained against the profile every new account starts with.
+    profile = service.builtin_profiles()[DEFAULT_PROFILE]
+    return render_template("main/welcome.html", profile=profile, kinds=KIND_PLURALS)
 
 
 @bp.route("/dashboard")
@@ -35,6 +39,7 @@ def dashboard():
         total=data.total,
         parts=list(zip(data.readiness.parts, data.readiness.display_parts(), strict=True)),
         history_svg=history_chart(data.history),
+        rule_changes=rule_changes_within(data.history),
         coverage_svg=coverage_chart(data.readiness),
     )
 

@@ -2,12 +2,12 @@
 
 The schema holds everything the product stores: accounts, projects and their
 technologies, the owner's public details and sharing settings, custom role profiles,
-the history of readiness scores and personal API tokens.
+the history of readiness scores and personal API tokens, and the first answers to
+writes sent with a key (API Idempotency-Keys, the add form's one-time tokens).
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portfolio.extensions import db
+from portfolio.schemas import rules
 
 DEFAULT_PROFILE = "back-end-engineer"
 
@@ -36,11 +38,6 @@ DEFAULT_PROFILE = "back-end-engineer"
 def utcnow() -> datetime:
     """Return the current time in UTC, without tzinfo, as stored in the database."""
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def new_session_token() -> str:
-    """Return a random token for the login cookies."""
-    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -55,9 +52,6 @@ class User(UserMixin, db.Model):
     target_profile: Mapped[str] = mapped_column(String(120), default=DEFAULT_PROFILE)
     # Bumped on every change to the portfolio; drives ETags and cache keys.
     portfolio_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    # What the session and remember-me cookies name instead of the id: a deleted
-    # account's id can be given to a new one, and a new password must end old sessions.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
     projects: Mapped[list[Project]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
@@ -66,14 +60,29 @@ class User(UserMixin, db.Model):
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    #: The secret of the login session this request runs under (see auth/sessions.py);
+    #: never stored, only its hash is (LoginSession.token_hash).
+    session_secret = None
+
+    # A user is the same user as another only if it is the same row: the login cookies'
+    # id (get_id) differs from one device to the next.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def get_id(self) -> str:
-        """Return what the login cookies store to find this user again."""
-        return self.session_token
+        """Return what the login cookies store: the secret of this device's session.
+
+        Never the user's id: a deleted account's id can be given to a new one, and
+        logging out must leave a copied cookie naming nothing.
+        """
+        if not self.session_secret:
+            raise RuntimeError("no login session: start one with auth.sessions.start_session")
+        return self.session_secret
 
     def set_password(self, password: str, *, method: str = "scrypt") -> None:
-        """Store a salted hash of the password and end every other session."""
+        """Store a salted hash of the password."""
         self.password_hash = generate_password_hash(password, method=method)
-        self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
         """Return whether the password matches the stored hash."""
@@ -102,6 +111,12 @@ class Project(db.Model):
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Counts the saved changes (1 when created). SQLAlchemy bumps it on every UPDATE and
+    # refuses one whose row another request changed first (StaleDataError): the edit
+    # forms and the API's ETags carry it, so a stale save cannot silently win.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     owner: Mapped[User] = relationship(back_populates="projects")
     technologies: Mapped[list[ProjectTechnology]] = relationship(
@@ -157,6 +172,10 @@ class PortfolioSettings(db.Model):
     group_by: Mapped[str] = mapped_column(String(20), default="kind")
     noindex: Mapped[bool] = mapped_column(Boolean, default=True)
     show_badge: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The PDF download: visitors to the public page may fetch it only when the owner
+    # allows it; the paper is a key of rules.PAPER_SIZES.
+    pdf_for_visitors: Mapped[bool] = mapped_column(Boolean, default=False)
+    paper_size: Mapped[str] = mapped_column(String(10), default=rules.DEFAULT_PAPER)
 
     owner: Mapped[User] = relationship(back_populates="settings")
 
@@ -198,6 +217,53 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    # A key of rules.TOKEN_SCOPES: "read", or "write" (read and write).
+    scope: Mapped[str] = mapped_column(String(10), default="write")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LoginSession(db.Model):
+    """A login on one device: what its cookies name, until logout or expiry ends it.
+
+    The cookies carry a random secret; only its SHA-256 is stored. Deleting the row
+    ends the session: a copy of either cookie then names nothing.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The browser's User-Agent, shortened; the account page names the device from it.
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    # Logged in with a password the current rule refuses: pages wait for a new one.
+    needs_new_password: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IdempotencyKey(db.Model):
+    """A write request's key and the first answer to it, so a repeat is answered, not redone.
+
+    ``scope`` is whose key it is: an API token (``token:<id>``) or a user's forms
+    (``form:<user id>``). ``status`` stays empty while the first request runs.
+    """
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(255))
+    # SHA-256 of the method, path, query and body; empty for form tokens.
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[int | None] = mapped_column(Integer)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    body: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -13,11 +13,17 @@ or they could forge their address and scheme.
 
 A request whose path, query string or form data holds a NUL character is refused with
 400 before any view runs: PostgreSQL cannot store NUL, so it would otherwise fail as a 500.
+
+Caching: every response to a logged-in user sends `Cache-Control: no-store`, so neither
+the browser's back button on a shared computer nor a cache between keeps a private page.
+The pages anyone may see (the public portfolio, its PDF, static files) neither set nor
+vary on a cookie, so a shared cache may keep them under their ETag.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portfolio.config import ConfigurationError
@@ -38,6 +44,9 @@ NUL_MESSAGE = (
     "The request contains a NUL character (\\x00), which no address or form field "
     "may hold. Remove it and try again."
 )
+
+#: Pages that are the same for everyone: no cookie is set on them, none is varied on.
+SHARED_CACHE_ENDPOINTS = frozenset({"exports.public", "exports.public_pdf", "static"})
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -89,6 +98,41 @@ def register_security(app: Flask) -> None:
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+    @app.after_request
+    def keep_private_pages_out_of_caches(response: Response) -> Response:
+        """Send no-store with every response made for a logged-in user.
+
+        The pages that are the same for everyone are left as they are, even though
+        rendering a template loads the visitor's login (Flask-Login's context processor).
+        """
+        user = g.get("_login_user")  # where Flask-Login keeps the user it loaded
+        stored = "no-store" in (response.headers.get("Cache-Control") or "")
+        if (
+            user is not None
+            and user.is_authenticated
+            and not stored
+            and request.endpoint not in SHARED_CACHE_ENDPOINTS
+        ):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    app.session_interface = NoCookieOnSharedPages()
+
+
+class NoCookieOnSharedPages(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, saved on every page but those anyone may cache.
+
+    Flask-Login reads the session after every request, which would make even the
+    public page send `Vary: Cookie` (and refresh the cookie): a shared cache could then
+    not keep it. Pages in SHARED_CACHE_ENDPOINTS skip saving the session altogether.
+    """
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        """Save the session, unless the page is one any cache may keep."""
+        if request.endpoint in SHARED_CACHE_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
 
 
 def has_nul_character() -> bool:

@@ -2,8 +2,10 @@
 
 Every test that asks for `app` (directly or through `client`) runs twice: once on SQLite
 and once on a PostgreSQL 15 cluster that this test session starts itself. Without
-`initdb`/`pg_ctl` the PostgreSQL half is skipped with the reason printed, except under
-CI=true, where it fails instead.
+`initdb`/`pg_ctl` the PostgreSQL half is skipped with the reason printed (and the command
+that installs them), except under CI=true, where it fails instead. The same goes for
+`redis-server` (`redis_url`) and, in tests/browser, Chromium. `make test` run as root
+installs all three when they are missing (tests/system-packages.sh).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +41,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def missing_system_package(what: str, package: str) -> None:
+    """Skip (fail under CI=true) a test whose system package is not installed, saying why."""
+    reason = (
+        f"{what} is not installed: run `make test` as root, which installs it, or "
+        f"`sudo apt-get install -y {package}`"
+    )
+    if IN_CI:
+        pytest.fail(f"{reason} (required under CI=true)")
+    pytest.skip(reason)
+
+
+def postgres_tool(name: str) -> str | None:
+    """Return the path of a PostgreSQL program: on PATH, or where Debian keeps it."""
+    found = shutil.which(name)
+    if found:
+        return found
+    # Debian's postgresql package keeps initdb and pg_ctl off PATH.
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0,
+    )
+    return str(versions[-1]) if versions else None
+
+
 def _as_postgres(cmd: list[str]) -> list[str]:
     # PostgreSQL refuses to run as root, and CI runs as root.
     if os.geteuid() == 0:
@@ -48,24 +75,21 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 @pytest.fixture(scope="session")
 def postgresql_url() -> Iterator[str]:
     """Start a throwaway PostgreSQL cluster for the session and return its URL."""
-    missing = [tool for tool in ("initdb", "pg_ctl") if shutil.which(tool) is None]
-    if missing:
-        reason = f"PostgreSQL tools not on PATH: {', '.join(missing)}"
-        if IN_CI:
-            pytest.fail(f"{reason} (required under CI=true)")
-        pytest.skip(reason)
+    initdb, pg_ctl = postgres_tool("initdb"), postgres_tool("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        missing_system_package("PostgreSQL (initdb, pg_ctl)", "postgresql")
     base = Path(tempfile.mkdtemp(prefix="portfolio-pg-"))
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
     data, log, port = base / "data", base / "log", _free_port()
     subprocess.run(
-        _as_postgres(["initdb", "-D", str(data), "-U", "postgres", "-A", "trust",
+        _as_postgres([initdb, "-D", str(data), "-U", "postgres", "-A", "trust",
                       "--no-sync", "-E", "UTF8", "--locale=C"]),
         check=True, capture_output=True,
     )  # fmt: skip
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
     subprocess.run(
-        _as_postgres(["pg_ctl", "-D", str(data), "-w", "-l", str(log), "-o", options, "start"]),
+        _as_postgres([pg_ctl, "-D", str(data), "-w", "-l", str(log), "-o", options, "start"]),
         check=True,
         capture_output=True,
     )
@@ -73,10 +97,45 @@ def postgresql_url() -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
-            _as_postgres(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"]),
+            _as_postgres([pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"]),
             check=False, capture_output=True,
         )  # fmt: skip
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """Start a throwaway redis-server on a free loopback port and return its URL."""
+    server = shutil.which("redis-server")
+    if server is None:
+        missing_system_package("redis-server", "redis-server")
+    import redis
+
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+         "no", "--dir", str(workdir), "--protected-mode", "yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None:
+                    pytest.fail("redis-server exited at start")
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not answer within 5 s")
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

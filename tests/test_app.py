@@ -86,29 +86,3 @@ def test_demo_command_loads_full_portfolio(app, runner):
         assert len(kinds) >= 10
         assert set(kinds) == {"personal", "volunteer", "internship", "paid"}
         assert db.session.scalar(select(func.count(User.id))) == 1
-
-
-def test_session_token_migration_fills_existing_accounts(tmp_path):
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
-    app = create_app(
-        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"}
-    )
-    with app.app_context():
-        upgrade(revision="0001")
-        for n in range(3):
-            db.session.execute(
-                text(
-                    "INSERT INTO user (email, display_name, password_hash, created_at, "
-                    "target_profile, portfolio_changed_at) VALUES "
-                    "(:email, 'x', 'x', CURRENT_TIMESTAMP, 'back-end-engineer', CURRENT_TIMESTAMP)"
-                ),
-                {"email": f"u{n}@example.com"},
-            )
-        db.session.commit()
-        upgrade()
-        tokens = db.session.scalars(select(User.session_token)).all()
-        assert len(tokens) == len(set(tokens)) == 3
-        assert all(len(token) >= 32 for token in tokens)
-        db.engine.dispose()

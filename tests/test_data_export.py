@@ -79,3 +79,14 @@ def test_export_of_an_empty_account(user):
     data = user.client.get("/auth/account/export.json").get_json()
     assert data["projects"] == [] and data["custom_profiles"] == []
     assert data["portfolio_settings"] is None
+
+
+def test_export_lists_the_logins_and_the_tokens_scopes_without_their_secrets(user, app):
+    from portfolio.models import LoginSession
+
+    data = user.client.get("/auth/account/export.json").get_json()
+    (login,) = data["login_sessions"]
+    assert set(login) == {"user_agent", "created_at", "last_seen_at", "expires_at"}
+    with app.app_context():
+        stored = db.session.scalar(select(LoginSession.token_hash))
+    assert stored not in json.dumps(data)

@@ -564,3 +564,19 @@ def test_user_text_is_inert_in_every_download(user):
     assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in markdown
     resume = json.loads(user.client.get("/share/download/resume.json").data)
     assert resume["basics"]["name"] == XSS_SCRIPT  # JSON holds the text as data
+
+
+def test_the_description_is_in_every_download_and_inert(user):
+    from test_public_page import HOSTILE_DESCRIPTION
+
+    user.add_project(title="Booking API", public="y", description=HOSTILE_DESCRIPTION)
+    page = user.client.get("/share/download/portfolio.html").get_data(as_text=True)
+    main = page[page.index("<main") :]
+    assert "Built with <strong>Flask</strong>." in main and "<h5>Approach</h5>" in main
+    markdown = user.client.get("/share/download/README.md").get_data(as_text=True)
+    assert "Built with **Flask**.\n\n- row locks\n- backups\n\n#### Approach" in markdown
+    for text in (main, markdown):
+        assert "loud" in text
+        for gone in ("<script", "<img", "<b", "<style", "javascript:", "alert(", "display: none",
+                     "/share/sharing", "evil.example"):  # fmt: skip
+            assert gone not in text, gone

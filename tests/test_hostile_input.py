@@ -75,7 +75,7 @@ def test_nul_in_an_api_path_is_a_json_problem(client):
 
 
 def _api_token(user) -> str:
-    page = user.post("/auth/tokens/", {"name": "tests"}).get_data(as_text=True)
+    page = user.post("/auth/tokens/", {"name": "tests", "scope": "write"}).get_data(as_text=True)
     match = re.search(r"\b(pt_[A-Za-z0-9_-]{43})", page)
     assert match, "no token secret in the page"
     return match.group(1)

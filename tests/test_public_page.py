@@ -420,3 +420,26 @@ def test_details_form_keeps_every_stored_link(user, app):
     with app.app_context():
         stored = db.session.scalar(select(PortfolioSettings.links))
     assert [link["url"] for link in stored] == [link["url"] for link in links]
+
+
+HOSTILE_DESCRIPTION = (
+    "Built with **Flask**.\n\n- row locks\n- backups\n\n### Approach\n\n"
+    '<script>alert(1)</script><img src="https://evil.example/p.png" onerror="alert(2)"> '
+    '[js](javascript:alert(3)) [inside](/share/sharing) <b style="color:red">loud</b> '
+    "<style>main { display: none }</style>"
+)
+
+
+def test_the_description_is_shown_rendered_and_sanitised(user):
+    user.add_project(title="Booking API", public="y", description=HOSTILE_DESCRIPTION)
+    html = user.client.get(share(user)).get_data(as_text=True)
+    main = html[html.index("<main") :]
+    assert "Built with <strong>Flask</strong>." in main
+    assert "<li>row locks</li>" in main
+    assert "<h5>Approach</h5>" in main  # below the project's own h4
+    assert "loud" in main and "inside" in main
+    for gone in ("<script", "<img", "javascript:", "alert(", "<style", "display: none",
+                 'href="/share', "evil.example"):  # fmt: skip
+        assert gone not in main, gone
+    for _tag, attrs in tags_of(main):
+        assert "style" not in attrs and not any(name.startswith("on") for name in attrs)

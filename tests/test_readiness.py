@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
@@ -17,6 +20,7 @@ from portfolio.models import (
     User,
     utcnow,
 )
+from portfolio.readiness.scoring import RULE_CHANGES
 
 
 def score_on(page: str) -> float:
@@ -238,3 +242,58 @@ def test_query_count_does_not_grow_with_projects(user, client, app, path):
     _add_projects_directly(app, 195)
     many = _count_queries(app, client, path)
     assert few == many
+
+
+def test_implied_evidence_says_where_it_came_from(user, client):
+    user.add_project(title="Agency CMS", kind="paid", technologies="Laravel",
+                     start=date.today().strftime("%Y-%m"), ongoing="y")  # fmt: skip
+    page = client.get("/readiness/profile/back-end-engineer").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "PHP, from Laravel in Agency CMS (56% strength; implied, 80% of named)" in text
+
+
+def test_related_evidence_is_shown_as_related_with_what_would_count_in_full(user, client):
+    user.add_project(title="Booking API", kind="paid", technologies="Python, PostgreSQL",
+                     start=date.today().strftime("%Y-%m"), ongoing="y")  # fmt: skip
+    page = client.get("/readiness/profile/back-end-engineer").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert (
+        "PostgreSQL in Booking API, related to MySQL, Oracle or SQL Server "
+        "(35% strength; related, 50% credit)"
+    ) in text
+    assert "MySQL, Oracle or SQL Server would count in full: PostgreSQL counts 50%, as related" in (
+        text
+    )
+    assert "(your PostgreSQL counts 50%, as related)" in text  # the next step says so too
+
+
+def test_importing_the_views_wires_nothing_and_the_factory_does(tmp_path):
+    # In a fresh interpreter: the signal has no receiver until create_app connects one.
+    code = (
+        "import portfolio.readiness.views, portfolio.readiness.service\n"
+        "from portfolio.projects.services import portfolio_changed as s\n"
+        "print(len(s.receivers))\n"
+        "from portfolio import create_app\n"
+        "create_app({'TESTING': True, 'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
+        "create_app({'TESTING': True, 'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
+        "print(len(s.receivers))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], check=True)  # fmt: skip
+    assert done.stdout.split() == ["0", "1"]
+
+
+def test_the_dashboard_marks_the_day_the_rules_changed(user, client, app):
+    change = RULE_CHANGES[-1]
+    with app.app_context():
+        ada = db.session.scalar(select(User))
+        for days, score in ((-3, 20.0), (2, 31.0)):
+            when = datetime.combine(change.day, datetime.min.time()) + timedelta(days=days)
+            db.session.add(ScoreSnapshot(user_id=ada.id, profile_slug="back-end-engineer",
+                                         score=score, recorded_at=when))  # fmt: skip
+        ada.portfolio_changed_at = utcnow()
+        db.session.commit()
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'class="rule-change"' in page
+    assert f"The scoring rules changed on {change.day:%d %b %Y}" in page
+    assert "not from new work" in page

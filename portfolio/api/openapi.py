@@ -27,6 +27,8 @@ from portfolio.api import schemas as responses
 from portfolio.exports.service import IMPORT_MAX_BYTES
 from portfolio.projects.record import KINDS
 from portfolio.schemas import rules
+from portfolio.schemas.adverts import JobsToRankIn
+from portfolio.schemas.base import Schema
 from portfolio.schemas.project import ProjectIn
 
 API_VERSION = "1.0.0"
@@ -108,6 +110,20 @@ _PATCH_DESCRIPTION = (
 )
 
 
+_RANK_DESCRIPTION = (
+    "Job adverts (each made into a profile, as a pasted advert is, and not saved) and "
+    "saved profiles, by slug, to rank: at least one of either."
+)
+
+
+def _request_body(model: type[Schema], description: str) -> dict[str, Any]:
+    """Return a request schema's own JSON Schema, its nested models written out."""
+    generated = model.model_json_schema(ref_template=REF)
+    schema = _tidy(generated, ("title",), generated.pop("$defs", {}))
+    schema["description"] = description
+    return schema
+
+
 def _project_input() -> dict[str, Any]:
     generated = ProjectIn.model_json_schema(ref_template=REF)
     schema = _tidy(generated, ("title", "$defs"), generated.get("$defs", {}))
@@ -142,6 +158,8 @@ def _schemas_json() -> str:
         if model is responses.Project:
             schemas["ProjectInput"] = project_input
             schemas["ProjectPatch"] = _project_patch(project_input)
+        if model is responses.JobRanking:
+            schemas["JobsToRank"] = _request_body(JobsToRankIn, _RANK_DESCRIPTION)
         schemas[model.__name__] = found[model.__name__]
     return json.dumps(schemas)
 
@@ -181,21 +199,141 @@ _SHARED = {
             "content": {"application/problem+json": {"schema": _ref("Problem")}},
         },
     ),
+    "403": (
+        "InsufficientScope",
+        {
+            "description": "The token has the read scope; this operation needs write.",
+            "headers": {
+                "WWW-Authenticate": {
+                    "description": 'Always `Bearer realm="api", error="insufficient_scope", '
+                    'scope="write"`.',
+                    "schema": {"type": "string"},
+                }
+            },
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        },
+    ),
+    "429": (
+        "TooManyRequests",
+        {
+            "description": "The token has used its rate limit; try again after Retry-After "
+            "seconds.",
+            "headers": {
+                "Retry-After": {"$ref": "#/components/headers/Retry-After"},
+                "RateLimit": {"$ref": "#/components/headers/RateLimit"},
+                "RateLimit-Policy": {"$ref": "#/components/headers/RateLimit-Policy"},
+            },
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        },
+    ),
     "400": ("MalformedJson", _problem("The body is not JSON, or not UTF-8.")),
     "404": ("NotFound", _problem("Not found, or not yours.")),
     "409": ("Conflict", _problem("Conflicts with what is already stored.")),
+    "412": (
+        "PreconditionFailed",
+        {
+            "description": "The project has changed since the `If-Match` ETag was read; "
+            "nothing was changed.",
+            "headers": {
+                "ETag": {
+                    "description": "The project's current ETag.",
+                    "schema": {"type": "string"},
+                }
+            },
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        },
+    ),
     "413": ("TooLarge", _problem("The body is too large.")),
     "415": ("UnsupportedMediaType", _problem("The body is not sent as JSON.")),
     "422": ("Invalid", _problem("The request is understood but not valid; see errors.")),
 }
 
 
+#: The rate limit's header fields (api/ratelimit.py), sent with every answer to a token.
+_HEADERS = {
+    "RateLimit-Policy": {
+        "description": 'The token\'s quota: `"token";q=300;w=60` says 300 requests per '
+        "60 seconds (a moving window).",
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": 'Where the token stands: `"token";r=297;t=41` leaves 297 requests, '
+        "and more in 41 seconds.",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds until the token may send another request.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    "ETag": {
+        "description": "The project's entity tag: it changes with every saved change to "
+        "the project (its `version`). Send it back in `If-Match` to change the project "
+        "only if nobody has changed it since you read it.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the kept first answer to a request sent "
+        "again with the same `Idempotency-Key`.",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+}
+_RATE_LIMIT_HEADERS = {
+    name: {"$ref": f"#/components/headers/{name}"} for name in ("RateLimit", "RateLimit-Policy")
+}
+
+
+#: Lost updates: the If-Match a change of a project may carry, answered 412 when stale.
+_IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The project's `ETag` as you read it. The change is made only if the "
+    "project is still at that version; if it has changed since, nothing is changed and "
+    "the answer is 412 with the current `ETag`: read the project again and decide. `*` "
+    "matches any version. Without `If-Match` the change is made over whatever is stored "
+    "(409 if another change of the same version is saved at the same moment).",
+    "schema": {"type": "string"},
+}
+#: Repeated writes: the Idempotency-Key a POST may carry.
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any text unique to this request, like a UUID, so that it can be sent "
+    "again safely (after a timeout or a dropped connection): a request sent again with "
+    f"the same key within {rules.IDEMPOTENCY_KEY_HOURS} hours, by the same token, is not "
+    "done again but answered with the first answer (status, headers and body, with "
+    "`Idempotent-Replayed: true`), waiting for it if the first is still running. Every "
+    "answer below 500 is kept, refusals included; after a 5xx nothing was stored and "
+    "the request may be sent again. The same key with a different request (another "
+    "body, path or query) is refused with 422. 409 when the first request is still "
+    "running after 10 seconds, or stopped before it could answer. Keys are per token.",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": rules.IDEMPOTENCY_KEY_MAX,
+        "pattern": rules.IDEMPOTENCY_KEY_PATTERN,
+    },
+}
+_ETAG = {"ETag": {"$ref": "#/components/headers/ETag"}}
+_REPLAYED = {"Idempotent-Replayed": {"$ref": "#/components/headers/Idempotent-Replayed"}}
+
+
 def _responses(ok: dict[str, Any], *codes: str) -> dict[str, Any]:
-    """Return an operation's answers: its own, 401 (every operation), then shared ones."""
-    answers = dict(ok)
-    for code in ("401", *codes):
-        answers[code] = {"$ref": f"#/components/responses/{_SHARED[code][0]}"}
+    """Return an operation's answers: its own (with the rate limit's header fields), 401
+    and 429 (every operation), then shared ones."""
+    answers = {
+        code: {**answer, "headers": {**answer.get("headers", {}), **_RATE_LIMIT_HEADERS}}
+        for code, answer in ok.items()
+    }
+    for code in ("401", *codes, "429"):
+        answers[code] = {"$ref": _shared_ref(code)}
     return answers
+
+
+def _shared_ref(code: str) -> str:
+    return f"#/components/responses/{_SHARED[code][0]}"
 
 
 def _json(schema: str, description: str, **more: Any) -> dict[str, Any]:
@@ -291,6 +429,10 @@ def _operations() -> dict[str, dict[str, Any]]:
             "operationId": "createProject",
             "tags": ["Projects"],
             "summary": "Create a project",
+            "description": f"One account holds at most {rules.MAX_PROJECTS:,} projects: "
+            "past that, 409. Send an `Idempotency-Key` to make a retry safe: it creates "
+            "the project once.",
+            "parameters": [_IDEMPOTENCY_KEY],
             "requestBody": project_body,
             "responses": _responses(
                 {
@@ -301,29 +443,39 @@ def _operations() -> dict[str, dict[str, Any]]:
                             "Location": {
                                 "description": "The new project's address.",
                                 "schema": {"type": "string"},
-                            }
+                            },
+                            **_ETAG,
+                            **_REPLAYED,
                         },
                     )
                 },
                 *body_errors,
+                "409",
             ),
         },
         "api.get_project": {
             "operationId": "getProject",
             "tags": ["Projects"],
             "summary": "Get a project",
-            "responses": _responses({"200": _json("Project", "The project.")}, "404"),
+            "description": "Its `ETag` is the version to send back in `If-Match`.",
+            "responses": _responses(
+                {"200": _json("Project", "The project.", headers=_ETAG)}, "404"
+            ),
         },
         "api.replace_project": {
             "operationId": "replaceProject",
             "tags": ["Projects"],
             "summary": "Replace a project",
-            "description": "Every field is set: fields left out take their defaults.",
+            "description": "Every field is set: fields left out take their defaults. "
+            "With `If-Match`, only over the version you read (412 otherwise).",
+            "parameters": [_IF_MATCH],
             "requestBody": project_body,
             "responses": _responses(
-                {"200": _json("Project", "The project as saved.")},
+                {"200": _json("Project", "The project as saved.", headers=_ETAG)},
                 "400",
                 "404",
+                "409",
+                "412",
                 "413",
                 "415",
                 "422",
@@ -333,11 +485,15 @@ def _operations() -> dict[str, dict[str, Any]]:
             "operationId": "updateProject",
             "tags": ["Projects"],
             "summary": "Change some fields of a project",
+            "description": "With `If-Match`, only over the version you read (412 otherwise).",
+            "parameters": [_IF_MATCH],
             "requestBody": patch_body,
             "responses": _responses(
-                {"200": _json("Project", "The project as saved.")},
+                {"200": _json("Project", "The project as saved.", headers=_ETAG)},
                 "400",
                 "404",
+                "409",
+                "412",
                 "413",
                 "415",
                 "422",
@@ -347,7 +503,9 @@ def _operations() -> dict[str, dict[str, Any]]:
             "operationId": "deleteProject",
             "tags": ["Projects"],
             "summary": "Delete a project",
-            "responses": _responses({"204": {"description": "Deleted."}}, "404"),
+            "description": "With `If-Match`, only the version you read (412 otherwise).",
+            "parameters": [_IF_MATCH],
+            "responses": _responses({"204": {"description": "Deleted."}}, "404", "409", "412"),
         },
         "api.search_technologies": {
             "operationId": "searchTechnologies",
@@ -400,6 +558,25 @@ def _operations() -> dict[str, dict[str, Any]]:
             "and gaps, and the next steps that would raise it most, as of today.",
             "responses": _responses({"200": _json("Readiness", "The score.")}, "404"),
         },
+        "api.rank_jobs": {
+            "operationId": "rankJobs",
+            "tags": ["Readiness"],
+            "summary": "Rank job adverts and profiles by your readiness",
+            "description": "Which jobs fit you? Each advert is made into a profile from "
+            "the catalogue technologies it names (its title included), as a pasted advert "
+            "is, and your portfolio is scored against it and against each saved profile "
+            "named. The answer ranks them best first, each with the requirements met, the "
+            "biggest gap and the next step. Nothing is saved. An unknown profile slug is "
+            "refused (422, with its pointer); an advert naming no technology is listed "
+            f"under `unranked`. At most {rules.MAX_ADVERTS} adverts.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("JobsToRank")}},
+            },
+            "responses": _responses(
+                {"200": _json("JobRanking", "The jobs, best first.")}, *body_errors
+            ),
+        },
         "api.export_json_resume": {
             "operationId": "exportJsonResume",
             "tags": ["JSON Resume"],
@@ -426,22 +603,25 @@ def _operations() -> dict[str, dict[str, Any]]:
             "description": "Creates the résumé's projects (and its work and "
             "volunteering) that you do not already have, in one transaction: a project "
             "with the same title, kind, organisation and start is skipped, so importing "
-            "the same file twice answers 409 the second time. Imported projects are "
+            "the same file twice answers 409 the second time, and so does the second of "
+            "two sent at once. Imported projects are "
             "private. With `details=true` the résumé's basics replace your details. "
-            f"At most {_IMPORT_KB} kB.",
+            f"At most {_IMPORT_KB} kB. Send an `Idempotency-Key` to get the first "
+            "answer again, instead of 409, when you retry.",
             "parameters": [
                 _query(
                     "details",
                     "Also replace your name, headline and other details.",
                     {"type": "boolean", "default": False},
                 ),
+                _IDEMPOTENCY_KEY,
             ],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": _ref("JsonResume")}},
             },
             "responses": _responses(
-                {"200": _json("ImportResult", "What was imported.")},
+                {"200": _json("ImportResult", "What was imported.", headers=_REPLAYED)},
                 "400",
                 "409",
                 "413",
@@ -463,8 +643,18 @@ def openapi_path(rule: str) -> str:
     return _VARIABLE.sub(r"{\1}", rule)
 
 
+def _needs_write_scope(operation: dict[str, Any]) -> None:
+    """Say that an operation needs a token with the write scope, and answer 403 without."""
+    note = "Needs a token with the write scope."
+    operation["description"] = f"{operation.get('description', '')} {note}".strip()
+    answers = {**operation["responses"], "403": {"$ref": _shared_ref("403")}}
+    operation["responses"] = dict(sorted(answers.items()))
+
+
 def _paths(app: Flask, operations: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Return the document's paths: each route of the blueprint with its operation."""
+    from portfolio.api import views  # late: the views import this module
+
     parameters = _path_parameters()
     paths: dict[str, Any] = {}
     documented: set[str] = set()
@@ -475,6 +665,8 @@ def _paths(app: Flask, operations: dict[str, dict[str, Any]]) -> dict[str, Any]:
         methods = [method for method in METHODS if method in (rule.methods or ())]
         if endpoint not in operations:
             raise DocumentError(f"route {rule.rule} ({endpoint}) has no entry in _operations()")
+        if endpoint in views.WRITE_ENDPOINTS:
+            _needs_write_scope(operations[endpoint])
         if len(methods) != 1:
             raise DocumentError(f"{endpoint} answers {methods}: give each method its own view")
         path = openapi_path(rule.rule)
@@ -501,8 +693,14 @@ def _build(app: Flask) -> dict[str, Any]:
             "version": API_VERSION,
             "description": "Your projects, the technology catalogue, readiness for a "
             "role and JSON Resume, for scripts and other apps. Authenticate with a "
-            "personal access token: `Authorization: Bearer <token>`. Errors are RFC "
-            "9457 problem details (`application/problem+json`).",
+            "personal access token: `Authorization: Bearer <token>`. A token with the "
+            "read scope may call every operation that changes nothing; the others need "
+            "the write scope (403 without it). Each token may send "
+            f"{app.config['API_RATE_LIMIT'][0]} requests per "
+            f"{app.config['API_RATE_LIMIT'][1]} seconds (a moving window): every "
+            "answer carries `RateLimit-Policy` and `RateLimit` header fields, and past "
+            "the limit the answer is 429 with `Retry-After`. Errors are RFC 9457 problem "
+            "details (`application/problem+json`).",
         },
         "tags": [
             {"name": "Projects", "description": "Your portfolio's projects."},
@@ -522,6 +720,7 @@ def _build(app: Flask) -> dict[str, Any]:
             },
             "schemas": component_schemas(),
             "responses": dict(_SHARED.values()),
+            "headers": _HEADERS,
         },
     }
 
@@ -623,7 +822,8 @@ def _example_body(schema_name: str, doc: dict[str, Any]) -> str:
         for name, prop in props.items()
         if prop.get("examples")
     }
-    example.setdefault("kind", "personal")
+    if schema_name.startswith("Project"):
+        example.setdefault("kind", "personal")
     return json.dumps(dict(sorted(example.items(), key=lambda kv: list(props).index(kv[0]))))
 
 
@@ -680,7 +880,7 @@ def reference(doc: dict[str, Any], base_url: str) -> dict[str, Any]:
                 name = _ref_name(schema)
                 example = (
                     _example_body(name, doc)
-                    if name in doc["components"]["schemas"] and name.startswith("Project")
+                    if name in doc["components"]["schemas"] and name != "JsonResume"
                     else "@resume.json"
                 )
             responses = []

@@ -9,6 +9,7 @@ Pointer.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -107,6 +108,19 @@ def record_from_json(body: dict[str, Any], base: ProjectRecord | None = None) ->
 
 def project_json(project: Project) -> dict[str, Any]:
     """Return a project as the API sends it."""
-    return project_document(
+    document = project_document(
         record_of(project), created_at=project.created_at, updated_at=project.updated_at
     )
+    document["version"] = project.version
+    return document
+
+
+def project_etag(project: Project) -> str:
+    """Return the project's entity tag (unquoted): its version, and which project it is.
+
+    The version changes with every saved change; the rest tells apart a project that
+    reuses a deleted one's id (SQLite may give it again), so an old tag never matches.
+    """
+    created = project.created_at.isoformat() if project.created_at else ""
+    which = hashlib.sha256(f"{project.id}:{created}".encode()).hexdigest()[:8]
+    return f"{project.version}-{which}"

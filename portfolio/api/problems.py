@@ -24,6 +24,9 @@ VALIDATION = f"{DOCS_PATH}#problem-validation"
 MALFORMED = f"{DOCS_PATH}#problem-malformed-json"
 CONFLICT = f"{DOCS_PATH}#problem-conflict"
 UNAUTHORISED = f"{DOCS_PATH}#problem-unauthorised"
+INSUFFICIENT_SCOPE = f"{DOCS_PATH}#problem-insufficient-scope"
+RATE_LIMITED = f"{DOCS_PATH}#problem-rate-limited"
+QUOTA = f"{DOCS_PATH}#problem-quota"
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,14 @@ Project = create_model(
     **_output_fields(),
     created_at=(datetime, ...),
     updated_at=(datetime, ...),
+    version=(
+        int,
+        Field(
+            ge=1,
+            description="How many times the project has been saved (1 when created); "
+            "every change, its technologies included, adds one. The ETag carries it.",
+        ),
+    ),
     needs_attention=(
         list[_Attention],
         Field(description="The rules the project breaks; empty when it keeps them all."),
@@ -193,8 +201,16 @@ class ProfileList(BaseModel):
 class _Evidence(BaseModel):
     project_id: int | None
     project_title: str
-    reason: str
+    reason: str = Field(
+        description='In words: "PHP", "PHP, from Laravel", "PostgreSQL, related to MySQL", '
+        '"Paid work".'
+    )
     amount: Fraction
+    credit: Literal["named", "implied", "related"] | None = Field(
+        description="How the project shows the technology: named on it, implied by one it "
+        "names (80%), or a related technology standing in at part credit; null for a "
+        "portfolio or experience reason."
+    )
 
 
 class ReadinessPart(BaseModel):
@@ -227,6 +243,48 @@ class Readiness(BaseModel):
     requirements: Count
     parts: list[ReadinessPart]
     next_steps: list[NextStep]
+    computed_on: date
+
+
+# --- which jobs fit -------------------------------------------------------------------
+
+
+class _Gap(BaseModel):
+    requirement: str = Field(description="The requirement's id.")
+    label: str
+    points_missing: float = Field(ge=0)
+
+
+class _RankedJob(BaseModel):
+    rank: int = Field(ge=1)
+    title: str
+    source: Literal["advert", "profile"]
+    profile: str | None = Field(description="A saved profile's slug; null for an advert.")
+    score: float = Field(ge=0, le=100)
+    met: Count
+    requirements: Count
+    met_requirements: list[str] = Field(description="The labels of the requirements met.")
+    biggest_gap: _Gap | None = Field(
+        description="The requirement with the most points missing; null when none is."
+    )
+    next_step: NextStep | None = Field(description="What would raise the score most.")
+    technologies: list[str] = Field(
+        description="The catalogue technologies an advert names (empty for a profile)."
+    )
+
+
+class _Unranked(BaseModel):
+    advert: Count = Field(description="Its place in adverts, from 0.")
+    title: str
+    reason: str
+
+
+class JobRanking(BaseModel):
+    """Jobs ranked by your readiness, best first (then by requirements met, then as
+    sent), each with its reasons. Nothing is saved."""
+
+    items: list[_RankedJob]
+    unranked: list[_Unranked] = Field(description="Adverts that name no technology.")
     computed_on: date
 
 
@@ -287,4 +345,5 @@ RESPONSES: tuple[type[BaseModel], ...] = (
     JsonResume,
     ImportResult,
     NextStep,
+    JobRanking,
 )

@@ -3,7 +3,9 @@
 Requests authenticate with a personal access token (``Authorization: Bearer pt_...``);
 a browser's session cookie is never enough, which is also why the blueprint is exempt
 from CSRF: a cross-site page can make a browser send cookies, never a bearer token.
-Another user's ids answer 404, exactly like ids that do not exist.
+A token with the read scope opens every operation but those in ``WRITE_ENDPOINTS``
+(403). Each token has a rate limit (ratelimit.py: 429 past it, RateLimit headers on
+every answer). Another user's ids answer 404, exactly like ids that do not exist.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
+from werkzeug.http import quote_etag
 
-from portfolio.api import openapi
-from portfolio.api.payloads import json_object, project_json, record_from_json
+from portfolio.api import openapi, ratelimit
+from portfolio.api.idempotent import idempotent
+from portfolio.api.payloads import json_object, project_etag, project_json, record_from_json
 from portfolio.api.problems import (
     CONFLICT,
+    INSUFFICIENT_SCOPE,
+    QUOTA,
+    RATE_LIMITED,
     UNAUTHORISED,
     ApiProblem,
     FieldError,
@@ -30,9 +37,14 @@ from portfolio.models import Project, User
 from portfolio.projects import services as projects
 from portfolio.projects.record import KINDS
 from portfolio.readiness import service as readiness_service
-from portfolio.readiness.service import PortfolioView
+from portfolio.readiness.fit import Advert
+from portfolio.readiness.service import CachedReadiness
+from portfolio.schemas import rules
+from portfolio.schemas.adverts import JobsToRankIn
+from portfolio.schemas.base import SchemaError, validate
+from portfolio.schemas.rules import QuotaError
 from portfolio.technologies.catalogue import get_catalogue
-from portfolio.tokens.services import user_for_token
+from portfolio.tokens.services import token_for_secret
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -47,6 +59,11 @@ DEFAULT_LIMIT = 20
 MAX_OFFSET = 1_000_000
 #: Endpoints anyone may read: the document describing the API, and its page.
 PUBLIC_ENDPOINTS = frozenset({"api.openapi_document", "api.docs"})
+#: Operations that change what is stored: they need a token with the write scope.
+WRITE_ENDPOINTS = frozenset(
+    {"api.create_project", "api.replace_project", "api.update_project",
+     "api.delete_project", "api.import_json_resume"}
+)  # fmt: skip
 
 
 def current_api_user() -> User:
@@ -73,15 +90,34 @@ def authenticate() -> None:
             type=UNAUTHORISED,
             headers={"WWW-Authenticate": challenge},
         )
-    user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    found = token_for_secret(secret.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
         raise ApiProblem(
             401,
-            "The token is not valid: it may be mistyped, revoked or not a bearer token.",
+            "The token is not valid: it may be mistyped, revoked, expired or not a bearer token.",
             type=UNAUTHORISED,
             headers={"WWW-Authenticate": f'{challenge}, error="invalid_token"'},
         )
-    g.api_user = user
+    token, g.api_user = found
+    standing = g.rate_limit = ratelimit.count_request(token.id)
+    if standing is not None and not standing.allowed:
+        raise ApiProblem(
+            429,
+            f"This token has made {standing.limit} requests in {standing.window} seconds, "
+            f"as many as one token may. Try again in {max(1, standing.reset)} seconds.",
+            type=RATE_LIMITED,
+            title="Too many requests",
+            headers=standing.headers(),
+        )
+    if request.endpoint in WRITE_ENDPOINTS and token.scope != "write":
+        raise ApiProblem(
+            403,
+            "This token may only read. Create a token that may read and write on your "
+            "account's API tokens page.",
+            type=INSUFFICIENT_SCOPE,
+            title="Your token may not do this",
+            headers={"WWW-Authenticate": f'{challenge}, error="insufficient_scope", scope="write"'},
+        )
     _refuse_unknown_parameters()
 
 
@@ -108,11 +144,19 @@ def _refuse_unknown_parameters() -> None:
 
 @bp.after_request
 def no_cache(response: Response) -> Response:
-    """Keep personal data out of shared caches."""
+    """Keep personal data out of shared caches; say where the token stands."""
     if request.endpoint not in PUBLIC_ENDPOINTS:
         response.headers.setdefault("Cache-Control", "private, no-store")
         response.vary.add("Authorization")
+    standing = g.get("rate_limit")
+    if standing is not None:
+        for name, value in standing.headers().items():
+            response.headers.setdefault(name, value)
     return response
+
+
+def _quota_problem(error: QuotaError) -> ApiProblem:
+    return ApiProblem(409, error.message, type=QUOTA, title="Quota reached")
 
 
 # --- the document and its page ---------------------------------------------
@@ -128,7 +172,10 @@ def openapi_document():
 def docs():
     """Show the API reference page, rendered from the OpenAPI document."""
     return render_template(
-        "api/docs.html", page=openapi.reference(openapi.document(), request.host_url)
+        "api/docs.html",
+        page=openapi.reference(openapi.document(), request.host_url),
+        rate_limit=current_app.config["API_RATE_LIMIT"],
+        max_projects=rules.MAX_PROJECTS,
     )
 
 
@@ -211,44 +258,94 @@ def list_projects():
     }
 
 
+def _project_answer(project: Project, status: int = 200, **headers: str) -> Response:
+    """Answer with the project and its ETag."""
+    response = jsonify(project_json(project))
+    response.status_code = status
+    response.headers.update(headers)
+    response.set_etag(project_etag(project))
+    return response
+
+
+def _version_if_match(project: Project) -> int | None:
+    """Return the version an If-Match header names, refusing a stale one (412).
+
+    Without the header, None: the change is made over whatever is stored.
+    """
+    if not request.if_match:
+        return None
+    if not request.if_match.contains(project_etag(project)):
+        raise _precondition_failed(project)
+    return project.version
+
+
+def _precondition_failed(project: Project) -> ApiProblem:
+    tag = quote_etag(project_etag(project))
+    return ApiProblem(412, rules.PRECONDITION_FAILED.format(etag=tag), headers={"ETag": tag})
+
+
+def _lost_race(project_id: int, expected: int | None) -> ApiProblem:
+    """Return the problem for a save another save of the same version beat."""
+    if expected is None:
+        return ApiProblem(409, rules.CHANGED_WHILE_SAVING, type=CONFLICT)
+    return _precondition_failed(_own_project(project_id))
+
+
 @bp.post("/projects")
+@idempotent
 def create_project():
     """Create a project."""
     record = record_from_json(json_object())
-    project = projects.create_project(current_api_user(), record)
+    try:
+        project = projects.create_project(current_api_user(), record)
+    except QuotaError as error:
+        raise _quota_problem(error) from None
     url = url_for("api.get_project", project_id=project.id)
-    return project_json(project), 201, {"Location": url}
+    return _project_answer(project, 201, Location=url)
 
 
 @bp.get("/projects/<int:project_id>")
 def get_project(project_id: int):
     """Return one of the user's projects."""
-    return project_json(_own_project(project_id))
+    return _project_answer(_own_project(project_id))
 
 
 @bp.put("/projects/<int:project_id>")
 def replace_project(project_id: int):
-    """Replace every field of a project."""
+    """Replace every field of a project (over the version If-Match names, if any)."""
     project = _own_project(project_id)
+    expected = _version_if_match(project)
     record = record_from_json(json_object())
-    projects.update_project(current_api_user(), project, record)
-    return project_json(project)
+    try:
+        projects.update_project(current_api_user(), project, record, expected_version=expected)
+    except projects.EditConflict:
+        raise _lost_race(project_id, expected) from None
+    return _project_answer(project)
 
 
 @bp.patch("/projects/<int:project_id>")
 def update_project(project_id: int):
-    """Change some fields of a project (JSON Merge Patch)."""
+    """Change some fields of a project (JSON Merge Patch; over If-Match's version, if any)."""
     project = _own_project(project_id)
+    expected = _version_if_match(project)
     body = json_object(media_types=("application/json", "application/merge-patch+json"))
     record = record_from_json(body, base=projects.record_of(project))
-    projects.update_project(current_api_user(), project, record)
-    return project_json(project)
+    try:
+        projects.update_project(current_api_user(), project, record, expected_version=expected)
+    except projects.EditConflict:
+        raise _lost_race(project_id, expected) from None
+    return _project_answer(project)
 
 
 @bp.delete("/projects/<int:project_id>")
 def delete_project(project_id: int):
-    """Delete a project."""
-    projects.delete_project(current_api_user(), _own_project(project_id))
+    """Delete a project (the version If-Match names, if any)."""
+    project = _own_project(project_id)
+    expected = _version_if_match(project)
+    try:
+        projects.delete_project(current_api_user(), project, expected_version=expected)
+    except projects.EditConflict:
+        raise _lost_race(project_id, expected) from None
     return "", 204
 
 
@@ -334,13 +431,23 @@ def get_profile(slug: str):
     return _profile_json(profile, target)
 
 
+def _step_json(step) -> dict[str, Any]:
+    return {
+        "requirement": step.requirement_id,
+        "text": step.text,
+        "gain": round(step.gain, 1),
+        "kind": step.planned.kind,
+        "technologies": list(step.planned.technologies),
+    }
+
+
 @bp.get("/profiles/<slug>/readiness")
 def get_readiness(slug: str):
     """Return the readiness score for a profile, part by part, with the next steps."""
     profile, _ = _user_profile(slug)
     # The same cached answers the dashboard uses: computed once per portfolio version.
     today = date.today()
-    view = PortfolioView(current_api_user(), today)
+    view = CachedReadiness(current_api_user(), today)
     readiness = view.readiness(profile)
     steps = view.steps(profile)
     parts = []
@@ -360,6 +467,7 @@ def get_readiness(slug: str):
                         "project_title": e.project_title,
                         "reason": e.technology_or_reason,
                         "amount": round(e.amount, 4),
+                        "credit": e.credit or None,
                     }
                     for e in part.evidence
                 ],
@@ -372,15 +480,55 @@ def get_readiness(slug: str):
         "met": readiness.met_count,
         "requirements": len(readiness.parts),
         "parts": parts,
-        "next_steps": [
+        "next_steps": [_step_json(step) for step in steps],
+        "computed_on": today.isoformat(),
+    }
+
+
+@bp.post("/readiness/rank")
+def rank_jobs():
+    """Rank job adverts and saved profiles by the user's readiness, with the reasons."""
+    try:
+        wanted = validate(JobsToRankIn, json_object())
+    except SchemaError as error:
+        raise validation_problem(
+            [FieldError(p.pointer, p.message) for p in error.problems]
+        ) from None
+    today = date.today()
+    adverts = [Advert(advert.title, advert.text) for advert in wanted.adverts]
+    try:
+        ranking = readiness_service.rank_jobs(current_api_user(), adverts, wanted.profiles, today)
+    except readiness_service.ProfileInputError as error:
+        raise validation_problem([FieldError(f"/{error.field}", error.message)]) from None
+    items = []
+    for rank, fit in enumerate(ranking.fits, start=1):
+        gap = fit.biggest_gap
+        items.append(
             {
-                "requirement": step.requirement_id,
-                "text": step.text,
-                "gain": round(step.gain, 1),
-                "kind": step.planned.kind,
-                "technologies": list(step.planned.technologies),
+                "rank": rank,
+                "title": fit.title,
+                "source": fit.source,
+                "profile": fit.profile.slug if fit.source == "profile" else None,
+                "score": fit.readiness.display_total,
+                "met": len(fit.met),
+                "requirements": len(fit.readiness.parts),
+                "met_requirements": [part.requirement.label for part in fit.met],
+                "biggest_gap": None
+                if gap is None
+                else {
+                    "requirement": gap.requirement.id,
+                    "label": gap.requirement.label,
+                    "points_missing": round(gap.max_points - gap.points, 1),
+                },
+                "next_step": None if fit.next_step is None else _step_json(fit.next_step),
+                "technologies": list(fit.technologies),
             }
-            for step in steps
+        )
+    return {
+        "items": items,
+        "unranked": [
+            {"advert": item.position, "title": item.title, "reason": item.reason}
+            for item in ranking.unranked
         ],
         "computed_on": today.isoformat(),
     }
@@ -424,6 +572,7 @@ def _pointer(location: str) -> str:
 
 
 @bp.post("/imports/json-resume")
+@idempotent
 def import_json_resume():
     """Import the projects of a JSON Resume that the portfolio lacks (all or nothing).
 
@@ -471,7 +620,10 @@ def import_json_resume():
             type=CONFLICT,
             title="Already imported",
         )
-    result = exports.apply_import(user, preview.plan, include_details=include_details)
+    try:
+        result = exports.apply_import(user, preview.plan, include_details=include_details)
+    except QuotaError as error:
+        raise _quota_problem(error) from None
     if not result.created and not result.details_updated:
         # Another import of the same file finished first.
         raise ApiProblem(409, "These projects were imported meanwhile; nothing was imported.",

@@ -1,7 +1,7 @@
 """Everything one account owns, as plain JSON-ready data (data portability).
 
-Secrets never leave: no password hash, no API token hashes, no share token. Every query
-is here, one per table, each filtered by the owner's id.
+Secrets never leave: no password hash, no API token or login session hashes, no share
+token. Every query is here, one per table, each filtered by the owner's id.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from portfolio.extensions import db
 from portfolio.models import (
     ApiToken,
     CustomProfile,
+    LoginSession,
     PortfolioSettings,
     Project,
     ScoreSnapshot,
@@ -55,11 +56,13 @@ def _settings(settings: PortfolioSettings | None) -> dict[str, Any] | None:
         "group_by": settings.group_by,
         "noindex": bool(settings.noindex),
         "show_badge": bool(settings.show_badge),
+        "pdf_for_visitors": bool(settings.pdf_for_visitors),
+        "paper_size": settings.paper_size,
     }
 
 
 def export_account(user: User) -> dict[str, Any]:
-    """Return the user's account, projects, settings, profiles, scores and token names."""
+    """Return the user's account, projects, settings, profiles, scores, tokens and logins."""
     uid = user.id
     projects = db.session.scalars(
         select(Project)
@@ -78,6 +81,9 @@ def export_account(user: User) -> dict[str, Any]:
     ).all()
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == uid).order_by(ApiToken.id)
+    ).all()
+    sessions = db.session.scalars(
+        select(LoginSession).where(LoginSession.user_id == uid).order_by(LoginSession.id)
     ).all()
     return {
         "format": "portfolio-account-export",
@@ -103,10 +109,21 @@ def export_account(user: User) -> dict[str, Any]:
             {
                 "name": t.name,
                 "prefix": t.prefix,
+                "scope": t.scope,
                 "created_at": _iso(t.created_at),
+                "expires_at": _iso(t.expires_at),
                 "last_used_at": _iso(t.last_used_at),
                 "revoked_at": _iso(t.revoked_at),
             }
             for t in tokens
+        ],
+        "login_sessions": [
+            {
+                "user_agent": s.user_agent,
+                "created_at": _iso(s.created_at),
+                "last_seen_at": _iso(s.last_seen_at),
+                "expires_at": _iso(s.expires_at),
+            }
+            for s in sessions
         ],
     }

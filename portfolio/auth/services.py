@@ -10,10 +10,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portfolio.auth.sessions import end_all_sessions
 from portfolio.extensions import db
 from portfolio.models import User
+from portfolio.schemas.passwords import password_problem
+from portfolio.tokens.services import revoke_all_tokens
 
 EMAIL_TAKEN = "An account with this email already exists. Log in instead."
+WRONG_CURRENT_PASSWORD = "That is not your current password."  # noqa: S105
 
 
 class AccountError(ValueError):
@@ -28,13 +32,6 @@ class AccountError(ValueError):
 def password_hash_method() -> str:
     """Return how passwords are hashed: scrypt, or a cheap method the tests configure."""
     return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-
-
-def load_user(session_token: str) -> User | None:
-    """Return the user whose session token the cookie holds (see User.get_id)."""
-    if not isinstance(session_token, str) or not 0 < len(session_token) <= 64:
-        return None
-    return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
 def normalise_email(email: str) -> str:
@@ -80,15 +77,30 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password once the current one is given; every other session ends."""
+def password_rule_problem(user: User, password: str) -> str | None:
+    """Return why the password rule refuses a password of this user's, or None."""
+    return password_problem(password, (user.email, user.display_name))
+
+
+def change_password(user: User, current: str, new: str, *, revoke_tokens: bool) -> None:
+    """Set a new password once the current one is given; every session ends.
+
+    The caller logs the device that asked in again, under a new session. With
+    ``revoke_tokens`` the user's API tokens are revoked too.
+    """
     if not user.check_password(current):
-        raise AccountError("current", "That is not your current password.")
-    user.set_password(new, method=password_hash_method())  # a new session token too
+        raise AccountError("current", WRONG_CURRENT_PASSWORD)
+    user.set_password(new, method=password_hash_method())
+    end_all_sessions(user)
+    if revoke_tokens:
+        revoke_all_tokens(user)
     db.session.commit()
 
 
 def delete_account(user: User) -> None:
-    """Delete the user and, through cascading foreign keys, everything they own."""
+    """Delete the user and, through cascading foreign keys, everything they own.
+
+    Their login sessions go with them, so every device is logged out.
+    """
     db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()

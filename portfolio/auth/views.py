@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from portfolio import throttle
+from portfolio.auth import sessions, throttle
 from portfolio.auth.data_export import export_account
-from portfolio.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm
+from portfolio.auth.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    LoginForm,
+    RegisterForm,
+    SessionActionForm,
+)
 from portfolio.auth.services import (
     AccountError,
     authenticate,
     change_password,
     delete_account,
+    password_rule_problem,
     register_user,
 )
+from portfolio.schemas import rules
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -55,7 +63,7 @@ def register():
         except AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            login_user(user)
+            sessions.start_session(user, remember=False)
             flash("Welcome! Your account is ready. Add your first project.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -76,7 +84,15 @@ def login():
             form.password.errors.append("Email or password is wrong.")
         else:
             throttle.record_login_success(form.email.data)
-            login_user(user, remember=form.remember.data)
+            # Accounts made before the password rule may hold a password it refuses:
+            # this session opens nothing but the account page until it is changed.
+            problem = password_rule_problem(user, form.password.data)
+            sessions.start_session(
+                user, remember=bool(form.remember.data), needs_new_password=bool(problem)
+            )
+            if problem:
+                flash(rules.PASSWORD_MUST_CHANGE.format(problem=problem), "error")
+                return redirect(url_for("auth.account"))
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.dashboard"))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -90,8 +106,9 @@ def _throttled(template: str, form, field, wait: int):
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out."""
-    logout_user()
+    """Log out: end this device's session, so no copy of its cookies opens anything."""
+    if current_user.is_authenticated:
+        sessions.end_current_session()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -99,19 +116,69 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """Show account settings and change the password."""
+    """Show account settings and sessions; change the password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        remember = bool(getattr(sessions.current_session(), "remember", False))
         try:
-            change_password(user, form.current.data, form.password.data)
+            change_password(
+                user,
+                form.current.data,
+                form.password.data,
+                revoke_tokens=bool(form.revoke_tokens.data),
+            )
         except AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            login_user(user)  # keep this session, under the new token
-            flash("Your password is changed. Other devices are logged out.", "success")
+            sessions.start_session(user, remember=remember)  # this device goes on, anew
+            done = "Your password is changed. Other devices are logged out"
+            if form.revoke_tokens.data:
+                done += " and your API tokens are revoked"
+            flash(done + ".", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), 422 if form.errors else 200
+    return _account_page(form)
+
+
+def _account_page(form: ChangePasswordForm):
+    current = sessions.current_session()
+    return render_template(
+        "auth/account.html",
+        form=form,
+        sessions=sessions.live_sessions(current_user),
+        current_session=current,
+        describe_device=sessions.describe_device,
+        password_change_first=rules.PASSWORD_CHANGE_FIRST,
+    ), 422 if form.errors else 200
+
+
+@bp.route("/sessions/<int(max=2147483647):session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: int):
+    """Log out one of the user's sessions (this device's, or another)."""
+    form = SessionActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    this_device = getattr(sessions.current_session(), "id", None) == session_id
+    if not sessions.end_session(current_user, session_id):
+        abort(404)
+    if this_device:
+        flash("You are logged out.", "info")
+        return redirect(url_for("auth.login"))
+    flash("That session is logged out.", "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    """Log out every session but this device's."""
+    form = SessionActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ended = sessions.end_other_sessions(current_user)
+    flash(f"Logged out {ended} other session{'s' if ended != 1 else ''}.", "info")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/delete", methods=["GET", "POST"])
@@ -124,8 +191,8 @@ def delete():
             form.password.errors.append("That is not your password.")
         else:
             user = current_user._get_current_object()
-            logout_user()
-            delete_account(user)
+            sessions.end_current_session()
+            delete_account(user)  # and every other session with it
             flash("Your account and everything in it are deleted.", "info")
             return redirect(url_for("auth.register"))
     return render_template("auth/delete.html", form=form), 422 if form.errors else 200
@@ -137,5 +204,4 @@ def export_data():
     """Download everything the user owns as JSON (data portability)."""
     response = jsonify(export_account(current_user))
     response.headers["Content-Disposition"] = 'attachment; filename="portfolio-account.json"'
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -26,6 +26,7 @@ from portfolio.schemas import rules
 from portfolio.schemas.base import Location
 from portfolio.schemas.details import SHOWABLE, DetailsIn
 from portfolio.schemas.forms import SchemaForm
+from portfolio.schemas.sharing import PdfSettingsIn
 
 #: How many empty profile-link rows "Your details" offers at least.
 LINK_ROWS = 5
@@ -142,6 +143,31 @@ class AppearanceForm(FlaskForm):
         description="Scored from the projects shown on the page.",
     )
     submit = SubmitField("Save appearance")
+
+
+class PdfSettingsForm(SchemaForm):
+    """The PDF's paper size, and whether the public page offers it to visitors."""
+
+    schema = PdfSettingsIn
+
+    # The schema decides which sizes exist; the field only offers them.
+    paper_size = RadioField(
+        "Paper size",
+        choices=[SelectChoice(k, v) for k, v in rules.PAPER_SIZES.items()],
+        validate_choice=False,
+    )
+    pdf_for_visitors = BooleanField(
+        "Let visitors to my public page download the PDF",
+        description="Off by default. The PDF shows what the page shows, no more.",
+    )
+    submit = SubmitField("Save PDF settings")
+
+    def schema_input(self) -> dict[str, Any]:
+        """Return the choices in the PDF settings schema's shape."""
+        return {
+            "paper_size": self.paper_size.data or "",
+            "pdf_for_visitors": bool(self.pdf_for_visitors.data),
+        }
 
 
 class ImportUploadForm(FlaskForm):

@@ -10,9 +10,12 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portfolio.projects.record import KIND_LABELS, KINDS, ProjectRecord
+
+if TYPE_CHECKING:
+    from portfolio.technologies.catalogue import CatalogueLike
 
 #: Group orders for ``group_projects``: the weightiest evidence first.
 KIND_ORDER: tuple[str, ...] = tuple(reversed(KINDS))
@@ -45,7 +48,7 @@ def group_projects(
 
 
 def group_technologies(
-    projects: Iterable[ProjectRecord], catalogue: Any
+    projects: Iterable[ProjectRecord], catalogue: CatalogueLike
 ) -> list[tuple[str, list[str]]]:
     """Group the technologies used across projects by catalogue category."""
     usage: Counter[str] = Counter()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from portfolio.exports.grouping import public_only
-from portfolio.exports.jsonresume import http_url, year_month
+from portfolio.exports.links import http_url, year_month
 from portfolio.projects.record import KIND_LABELS, PortfolioOwner, ProjectRecord
 
 # Inside JSON strings these are equivalent to the raw characters, but raw they

@@ -2,23 +2,34 @@
 
 Every piece of user text goes through ``escape_markdown`` so a title or summary
 cannot inject HTML, links or block structure into the rendered README, and only
-http/https URLs ever become links. The project's Markdown description is left
-out on purpose: it is the user's own Markdown and could not be included safely
-without rendering and sanitising it, which is not this module's job. Like the
-other exports it renders what it is given: pass ``public_only(projects)`` for a
-public README.
+http/https URLs ever become links. The project's description is the owner's own
+Markdown: it is rendered and sanitised (``description.py``) and written back here
+from that tree, so its lists, emphasis, code and links survive, raw HTML does not,
+its headings sit below the project's, and its text is escaped like all the rest.
+Like the other exports it renders what it is given: pass ``public_only(projects)``
+for a public README.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from urllib.parse import quote
 
+from portfolio.exports.description import (
+    BLOCKS,
+    HEADINGS,
+    Node,
+    description_tree,
+    heading_level,
+    plain_text,
+    safe_href,
+)
 from portfolio.exports.grouping import KIND_ORDER, group_technologies, sort_projects
-from portfolio.exports.jsonresume import TechnologyCatalogue, http_url
+from portfolio.exports.links import http_url
 from portfolio.projects.record import PortfolioOwner, ProjectRecord
+from portfolio.technologies.catalogue import CatalogueLike
 
 # Section headings read better in the plural than the singular KIND_LABELS.
 _SECTIONS = {
@@ -47,7 +58,11 @@ _URL_SAFE = "/:?#[]@!$&*+,;=%-._~"
 def escape_markdown(text: str) -> str:
     """Return text as one line of inert Markdown that renders as itself."""
     # Newlines would break out of the list item or paragraph the text is in.
-    text = " ".join(text.split())
+    return _line_safe(_escape_characters(" ".join(text.split())))
+
+
+def _escape_characters(text: str) -> str:
+    """Escape the characters Markdown or HTML would read as syntax."""
     out = []
     for ch in text:
         if ch in _ENTITIES:
@@ -56,15 +71,19 @@ def escape_markdown(text: str) -> str:
             out.append("\\" + ch)
         else:
             out.append(ch)
-    escaped = "".join(out)
-    match = _LINE_START.match(escaped)
-    if match:
-        marker = match.group(1)
-        # "1. foo" is a list and "1\. foo" is text; other markers take a
-        # leading backslash.
-        digits = marker[0].isdigit()
-        escaped = marker + "\\" + escaped[len(marker) :] if digits else "\\" + escaped
-    return escaped
+    return "".join(out)
+
+
+def _line_safe(line: str) -> str:
+    """Keep a line of escaped text from starting a heading, list or underline."""
+    match = _LINE_START.match(line)
+    if not match:
+        return line
+    marker = match.group(1)
+    # "1. foo" is a list and "1\. foo" is text; other markers take a leading backslash.
+    if marker[0].isdigit():
+        return marker + "\\" + line[len(marker) :]
+    return "\\" + line
 
 
 def link_target(url: str) -> str:
@@ -83,7 +102,7 @@ def markdown_link(label: str, url: str) -> str:
 
 
 def to_markdown(
-    owner: PortfolioOwner, projects: Sequence[ProjectRecord], catalogue: TechnologyCatalogue
+    owner: PortfolioOwner, projects: Sequence[ProjectRecord], catalogue: CatalogueLike
 ) -> str:
     """Render the owner and their projects as a README-style Markdown page."""
     blocks: list[str] = [f"# {escape_markdown(owner.name) or 'Portfolio'}"]
@@ -123,6 +142,9 @@ def _project(project: ProjectRecord) -> str:
         parts.append(" · ".join(facts))
     if project.summary.strip():
         parts.append(escape_markdown(project.summary))
+    description = description_markdown(project.description)
+    if description:
+        parts.append(description)
     highlights = [h for h in project.highlights if h.strip()]
     if highlights:
         parts.append("\n".join(f"- {escape_markdown(h)}" for h in highlights))
@@ -173,3 +195,150 @@ def _period(project: ProjectRecord) -> str:
 
 def _month(day: date) -> str:
     return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
+# --------------------------------------------------------------------------
+# The description, written back from its sanitised tree
+
+
+def description_markdown(text: str, *, top_heading: int = 4) -> str:
+    """Return the description as Markdown written from the sanitised tree (no raw HTML).
+
+    Headings start at ``top_heading`` (``####`` by default, below the export's ``###``
+    project headings); text is escaped as the export escapes every piece of user text.
+    """
+    blocks = _blocks(description_tree(text).children, top_heading)
+    return "\n\n".join(block for block in blocks if block.strip())
+
+
+def _blocks(nodes: list[Node], top_heading: int) -> list[str]:
+    """Render a list of nodes as Markdown blocks; loose inline runs become paragraphs."""
+    blocks: list[str] = []
+    run: list[Node] = []
+    for node in nodes:
+        if node.tag in BLOCKS or node.tag in HEADINGS:
+            blocks.append(_paragraph(run))
+            run = []
+            blocks.append(_block(node, top_heading))
+        else:
+            run.append(node)
+    blocks.append(_paragraph(run))
+    return [block for block in blocks if block.strip()]
+
+
+def _paragraph(nodes: list[Node]) -> str:
+    text = "".join(_inline(node) for node in nodes).strip()
+    return "\n".join(_line_safe(line.strip()) for line in text.split("\n"))
+
+
+def _block(node: Node, top_heading: int) -> str:
+    tag = node.tag
+    if tag in HEADINGS:
+        text = " ".join(_inline(node).replace("\\\n", " ").split())
+        return f"{'#' * heading_level(tag, top_heading)} {text}" if text else ""
+    if tag == "p":
+        return _paragraph(node.children)
+    if tag in ("ul", "ol"):
+        # An empty item would leave a bare "-", which reads as a heading's underline.
+        bodies = [_list_item(child, top_heading) for child in node.children if child.tag == "li"]
+        lines = []
+        for number, body in enumerate((body for body in bodies if body.strip()), start=1):
+            marker = f"{number}. " if tag == "ol" else "- "
+            indent = " " * len(marker)
+            first, *rest = body.split("\n") if body else [""]
+            lines.append(marker + first)
+            lines.extend(indent + line if line else "" for line in rest)
+        return "\n".join(lines)
+    if tag == "blockquote":
+        inner = "\n\n".join(_blocks(node.children, top_heading))
+        return "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
+    if tag == "pre":
+        code = plain_text(node).strip("\n")
+        fence = "`" * max(3, _longest_run(code, "`") + 1)
+        return f"{fence}\n{code}\n{fence}"
+    if tag == "hr":
+        return "* * *"
+    if tag == "table":
+        return _table(node)
+    return _paragraph(node.children)
+
+
+def _list_item(item: Node, top_heading: int) -> str:
+    loose = any(child.tag == "p" for child in item.children)
+    blocks = _blocks(item.children, top_heading)
+    return ("\n\n" if loose else "\n").join(blocks)
+
+
+def _inline(node: Node) -> str:
+    if not node.tag:
+        return _escape_keeping_edges(node.text)
+    tag = node.tag
+    if tag == "br":
+        return "\\\n"
+    if tag == "code":
+        return _code_span(plain_text(node))
+    inner = "".join(_inline(child) for child in node.children)
+    if tag in ("strong", "em"):
+        core = inner.strip()
+        if not core:
+            return inner
+        mark = "**" if tag == "strong" else "*"
+        lead = inner[: len(inner) - len(inner.lstrip())]
+        trail = inner[len(inner.rstrip()) :]
+        return f"{lead}{mark}{core}{mark}{trail}"
+    if tag == "a":
+        href = safe_href(node.href)
+        target = href if href.startswith("mailto:") else link_target(href) if href else ""
+        label = inner.strip()
+        return f"[{label}]({target})" if target and label else inner
+    return inner
+
+
+def _escape_keeping_edges(text: str) -> str:
+    """Escape a run of text, as one line, keeping one space at either edge.
+
+    A line-start marker is not escaped here: the run may sit mid-line, and each
+    paragraph checks the start of its lines itself.
+    """
+    core = _escape_characters(" ".join(text.split()))
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and core else ""
+    return f"{lead}{core}{trail}"
+
+
+def _code_span(code: str) -> str:
+    code = " ".join(code.split("\n"))
+    if not code.strip():
+        return ""
+    fence = "`" * (_longest_run(code, "`") + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{fence}{pad}{code}{pad}{fence}"
+
+
+def _table(table: Node) -> str:
+    rows = [row for row in _walk(table) if row.tag == "tr"]
+    if not rows:
+        return ""
+    cells = [
+        [" ".join(_inline(cell).replace("\\\n", " ").split()) for cell in row.children
+         if cell.tag in ("th", "td")]
+        for row in rows
+    ]  # fmt: skip
+    width = max((len(row) for row in cells), default=0)
+    if width == 0:
+        return ""
+    cells = [row + [""] * (width - len(row)) for row in cells]
+    lines = ["| " + " | ".join(cells[0]) + " |", "|" + " --- |" * width]
+    lines += ["| " + " | ".join(row) + " |" for row in cells[1:]]
+    return "\n".join(lines)
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    for child in node.children:
+        yield child
+        yield from _walk(child)
+
+
+def _longest_run(text: str, char: str) -> int:
+    runs = re.findall(f"{re.escape(char)}+", text)
+    return max((len(run) for run in runs), default=0)

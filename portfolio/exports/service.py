@@ -15,10 +15,15 @@ Rules worth knowing:
   an empty string, which every exporter leaves out.
 * Every change to the settings bumps ``User.portfolio_changed_at``, which the public
   page's ETag and Last-Modified are made from.
+* The PDF is the owner's until they allow visitors to download it
+  (``pdf_for_visitors``, off by default); it is laid out on A4 unless they choose
+  US Letter. Either way it shows what the public page shows, no more.
 * ``apply_import`` is all or nothing (one transaction) and idempotent: ``new_and_present``
   compares the file's projects with the owner's as multisets of ``project_key`` (title,
   kind, organisation, start), so a file with N projects sharing a key, into a portfolio
   holding M of them, creates max(0, N - M), and importing a file twice creates nothing.
+  That holds for imports at once too: each locks the owner's portfolio
+  (``lock_portfolio``) before it compares, so the second sees what the first added.
   Entries the project schema refuses are never stored; the preview lists them.
 """
 
@@ -48,10 +53,13 @@ from portfolio.models import PortfolioSettings, Project, User
 from portfolio.projects.record import PortfolioOwner, ProfileLink, ProjectRecord
 from portfolio.projects.services import (
     apply_record,
+    check_project_quota,
+    lock_portfolio,
     portfolio_changed,
     touch_portfolio,
     user_records,
 )
+from portfolio.schemas import rules
 from portfolio.schemas.details import SHOWABLE
 from portfolio.technologies.catalogue import get_catalogue
 
@@ -60,13 +68,11 @@ DETAIL_FIELDS: tuple[str, ...] = SHOWABLE
 THEMES: dict[str, str] = {"clean": "Clean", "compact": "Compact"}
 GROUPINGS: dict[str, str] = {"kind": "By kind of project", "technology": "By technology"}
 
-#: Largest JSON Resume an import accepts, in bytes. The preview carries the file to the
-#: confirm step in a form field, and form fields are limited to MAX_FORM_MEMORY_SIZE
-#: (500 kB by default), so this stays below that.
-IMPORT_MAX_BYTES = 400_000
+#: Largest JSON Resume an import accepts, in bytes (a quota, in rules.py).
+IMPORT_MAX_BYTES = rules.IMPORT_MAX_BYTES
 
 # Bump when the public page's markup changes, so cached copies are revalidated.
-_PAGE_VERSION = "1"
+_PAGE_VERSION = "2"
 
 
 def new_share_token() -> str:
@@ -98,6 +104,8 @@ def settings_of(user: User) -> PortfolioSettings:
             group_by="kind",
             noindex=True,
             show_badge=False,
+            pdf_for_visitors=False,
+            paper_size=rules.DEFAULT_PAPER,
         )
     return settings
 
@@ -135,6 +143,15 @@ def update_appearance(
     settings = settings_of(user)
     settings.theme, settings.group_by = theme, group_by
     settings.noindex, settings.show_badge = noindex, show_badge
+    return _save(user, settings)
+
+
+def update_pdf(user: User, *, paper_size: str, for_visitors: bool) -> PortfolioSettings:
+    """Store the PDF's paper size and whether the public page offers it to visitors."""
+    if paper_size not in rules.PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper_size!r}")
+    settings = settings_of(user)
+    settings.paper_size, settings.pdf_for_visitors = paper_size, for_visitors
     return _save(user, settings)
 
 
@@ -286,7 +303,7 @@ def export_json_resume(user: User, *, public_only: bool = True) -> dict[str, Any
 
     # Scripts poll this; build it once per portfolio version. Callers must not mutate it.
     key = ("json-resume", user.id, user.portfolio_changed_at, public_only)
-    return cache("public_page").get_or_compute(key, build)
+    return cache("shared_outputs").get_or_compute(key, build)
 
 
 def export_markdown(user: User) -> str:
@@ -348,9 +365,11 @@ def apply_import(user: User, plan: ImportPlan, *, include_details: bool = False)
     details, without changing which of them the public page shows.
     """
     try:
-        # Lock the owner's row (PostgreSQL) so two imports at once cannot both add.
-        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+        # Two imports at once (a double click, a retried request) must not both add.
+        lock_portfolio(user)
         new, _present = new_and_present(plan.projects, user_records(user))
+        if new:
+            check_project_quota(user, len(new))
         for record in new:
             project = Project(user_id=user.id, technologies=[])
             apply_record(project, record)

@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from portfolio.caching import cache
 from portfolio.exports import service
+from portfolio.exports.description import description_html
 from portfolio.exports.forms import (
     LINK_ROWS,
     MAX_LINK_ROWS,
@@ -31,12 +32,16 @@ from portfolio.exports.forms import (
     DetailsForm,
     ImportConfirmForm,
     ImportUploadForm,
+    PdfSettingsForm,
     SharingForm,
 )
 from portfolio.exports.grouping import group_projects, group_technologies
 from portfolio.exports.jsonld import dump_jsonld, person_jsonld
-from portfolio.exports.jsonresume import ResumeImportError, http_url
+from portfolio.exports.jsonresume import ResumeImportError
+from portfolio.exports.links import http_url
 from portfolio.projects.record import KIND_LABELS
+from portfolio.projects.services import check_project_quota
+from portfolio.schemas import rules
 from portfolio.schemas.base import problems
 from portfolio.schemas.details import DetailsIn
 from portfolio.technologies.catalogue import get_catalogue
@@ -44,6 +49,8 @@ from portfolio.technologies.catalogue import get_catalogue
 bp = Blueprint("exports", __name__)
 
 PUBLIC_CSS = Path(__file__).resolve().parents[2] / "static" / "public.css"
+# Bump when the PDF's layout changes, so cached and conditional copies are renewed.
+_PDF_VERSION = "1"
 
 
 # --------------------------------------------------------------------------
@@ -65,7 +72,7 @@ def index():
     return _render_index(settings, appearance=appearance)
 
 
-def _render_index(settings, *, appearance=None, upload=None, status=200):
+def _render_index(settings, *, appearance=None, upload=None, pdf=None, status=200):
     public_count = len(service.public_records(current_user))
     return (
         render_template(
@@ -80,6 +87,15 @@ def _render_index(settings, *, appearance=None, upload=None, status=200):
             action_form=ActionForm(formdata=None),
             appearance=appearance or AppearanceForm(formdata=None),
             upload=upload or ImportUploadForm(formdata=None),
+            pdf=pdf
+            or PdfSettingsForm(
+                formdata=None,
+                paper_size=settings.paper_size or rules.DEFAULT_PAPER,
+                pdf_for_visitors=settings.pdf_for_visitors,
+            ),
+            paper_label=rules.PAPER_SIZES.get(
+                settings.paper_size, rules.PAPER_SIZES[rules.DEFAULT_PAPER]
+            ),
         ),
         status,
     )
@@ -133,6 +149,21 @@ def appearance():
         flash("Appearance saved.", "success")
         return redirect(url_for("exports.index"))
     return _render_index(service.settings_of(current_user), appearance=form, status=422)
+
+
+@bp.route("/share/pdf", methods=["POST"])
+@login_required
+def pdf_settings():
+    """Save the PDF's paper size and whether visitors to the public page may download it."""
+    form = PdfSettingsForm()
+    if form.validate_on_submit():
+        choice = form.validated
+        service.update_pdf(
+            current_user, paper_size=choice.paper_size, for_visitors=choice.pdf_for_visitors
+        )
+        flash("PDF settings saved.", "success")
+        return redirect(url_for("exports.index"))
+    return _render_index(service.settings_of(current_user), pdf=form, status=422)
 
 
 @bp.route("/share/details", methods=["GET", "POST"])
@@ -189,8 +220,46 @@ def download_html():
         )
 
     # The etag changes with anything the file shows, so it keys the cached render.
-    html = cache("public_page").get_or_compute(("download", version), render)
+    html = cache("shared_outputs").get_or_compute(("download", version), render)
     return _attachment(html, "portfolio.html", "text/html; charset=utf-8")
+
+
+@bp.route("/share/download/portfolio.pdf")
+@login_required
+def download_pdf():
+    """Download the public page as a PDF résumé."""
+    settings = service.settings_of(current_user)
+    body = _pdf(current_user, settings, page_url=_public_url(settings) or "")
+    response = Response(body, content_type="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="portfolio.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pdf(user, settings, *, page_url: str) -> bytes:
+    """Return the PDF of what the public page shows, rendered once per version."""
+    version = service.SharedPortfolio(user=user, settings=settings).etag
+    paper = settings.paper_size if settings.paper_size in rules.PAPER_SIZES else rules.DEFAULT_PAPER
+
+    def render() -> bytes:
+        # WeasyPrint loads Pango on import: only the PDF views need it.
+        from portfolio.exports import pdf
+
+        context = _page_context(user, settings, page_url=page_url)
+        context.update(
+            # A description is cut after its word budget; the rest is on the public page.
+            describe=lambda text: description_html(
+                text, top_heading=5, word_budget=rules.PDF_DESCRIPTION_WORDS
+            ),
+            qr=pdf.qr_svg(page_url, label="QR code: the online portfolio") if page_url else None,
+            display_url=pdf.display_url,
+        )
+        html = render_template("exports/pdf.html", **context)
+        return pdf.render_pdf(html, static_folder=Path(current_app.static_folder), paper=paper)
+
+    # The version changes with anything the file shows (paper included, as every
+    # settings change bumps it); the address is in the file, as a link and a QR code.
+    return cache("pdf").get_or_compute(("pdf", _PDF_VERSION, version, page_url, paper), render)
 
 
 @bp.route("/share/download/resume.json")
@@ -244,8 +313,12 @@ def import_upload():
     raw = form.file.data.read(service.IMPORT_MAX_BYTES + 1)
     try:
         preview = service.plan_import(current_user, raw)
+        check_project_quota(current_user, len(preview.new))
     except ResumeImportError as error:
         form.file.errors = [str(problem) for problem in error.problems]
+        return _render_index(settings, upload=form, status=422)
+    except rules.QuotaError as error:
+        form.file.errors = [error.message]
         return _render_index(settings, upload=form, status=422)
     confirm = ImportConfirmForm(formdata=None, document=raw.decode("utf-8-sig"))
     return render_template("exports/import_preview.html", preview=preview, form=confirm)
@@ -265,9 +338,14 @@ def import_confirm():
         upload = ImportUploadForm(formdata=None)
         upload.file.errors = [str(problem) for problem in error.problems]
         return _render_index(service.settings_of(current_user), upload=upload, status=422)
-    result = service.apply_import(
-        current_user, preview.plan, include_details=bool(form.include_details.data)
-    )
+    try:
+        result = service.apply_import(
+            current_user, preview.plan, include_details=bool(form.include_details.data)
+        )
+    except rules.QuotaError as error:
+        upload = ImportUploadForm(formdata=None)
+        upload.file.errors = [error.message]
+        return _render_index(service.settings_of(current_user), upload=upload, status=422)
     message = f"Imported {result.created} project{'s' if result.created != 1 else ''}"
     if result.skipped:
         message += f"; {result.skipped} already in your portfolio, skipped"
@@ -322,8 +400,29 @@ def public(token: str):
         return render_template("exports/public.html", **context)
 
     # Anyone may ask for this page, often: render it once per version of what it shows.
-    response.set_data(cache("public_page").get_or_compute(("page", shared.etag, page_url), render))
+    key = ("page", shared.etag, page_url)
+    response.set_data(cache("shared_outputs").get_or_compute(key, render))
     response.content_type = "text/html; charset=utf-8"
+    return response
+
+
+@bp.route("/p/<token>/portfolio.pdf")
+def public_pdf(token: str):
+    """Let anyone with the public page's address download its PDF, if the owner allows."""
+    shared = service.find_shared(token)
+    if shared is None or not shared.settings.pdf_for_visitors:
+        abort(404)
+    etag = f"{shared.etag}-pdf{_PDF_VERSION}"
+    response = Response(content_type="application/pdf")
+    response.set_etag(etag)
+    response.cache_control.no_cache = True
+    _public_headers(response, shared.settings)
+    if request.if_none_match and request.if_none_match.contains(etag):
+        response.status_code = 304
+        return response
+    page_url = url_for("exports.public", token=token, _external=True)
+    response.set_data(_pdf(shared.user, shared.settings, page_url=page_url))
+    response.headers["Content-Disposition"] = 'attachment; filename="portfolio.pdf"'
     return response
 
 
@@ -376,4 +475,11 @@ def _page_context(user, settings, *, page_url: str) -> dict:
         "jsonld": Markup(dump_jsonld(person_jsonld(owner, projects, page_url))),  # noqa: S704
         "kind_labels": KIND_LABELS,
         "safe_url": http_url,
+        "describe": description_html,
+        # Offered on the public page only: the HTML download has no server to ask.
+        "pdf_url": (
+            url_for("exports.public_pdf", token=settings.share_token)
+            if page_url and settings.pdf_for_visitors and settings.share_token
+            else None
+        ),
     }

@@ -1,11 +1,22 @@
-"""Project forms: the fields a person fills in; every rule is the project schema's."""
+"""Project forms: the fields a person fills in; every rule is the project schema's.
+
+The add form carries a one-time token, so sending it twice (a double click, a page sent
+again) adds the project once. The edit form carries the version it was opened on and a
+short digest of each field as it was then: a save over a newer version is refused, and
+the digests tell which fields the other save changed and which ones this person did
+(``take_newer``).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import secrets
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.fields.core import UnboundField
 
@@ -73,12 +84,7 @@ class ProjectForm(SchemaForm):
     @classmethod
     def for_record(cls, record: ProjectRecord) -> ProjectForm:
         """Return the form filled with a stored project, as it would save it unchanged."""
-        data = record_input(record)
-        data["start"] = data["start"] or ""
-        data["end"] = data["end"] or ""
-        data["highlights"] = "\n".join(record.highlights)
-        data["technologies"] = ", ".join(record.technologies)
-        return cls(data=data)
+        return cls(data=_form_data(record))
 
     def schema_input(self) -> dict[str, Any]:
         """Return what was typed in the project schema's shape."""
@@ -113,12 +119,124 @@ class ProjectForm(SchemaForm):
         return self.validated.to_record(id=id)
 
 
+def _form_data(record: ProjectRecord) -> dict[str, Any]:
+    """Return a stored project as the form's fields hold it."""
+    data = record_input(record)
+    data["start"] = data["start"] or ""
+    data["end"] = data["end"] or ""
+    data["highlights"] = "\n".join(record.highlights)
+    data["technologies"] = ", ".join(record.technologies)
+    return data
+
+
 #: Each field's label, for messages shown away from the form.
 FIELD_LABELS: dict[str, str] = {
     name: field.args[0]
     for name, field in vars(ProjectForm).items()
     if isinstance(field, UnboundField) and field.args
 }
+
+_TOKEN = re.compile(rules.IDEMPOTENCY_KEY_PATTERN)
+#: How much of a long text a "changed meanwhile" message quotes.
+QUOTED_MAX = 120
+
+
+class NewProjectForm(ProjectForm):
+    """The add form, with a one-time token: a second post of it adds nothing."""
+
+    once = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.once.data = secrets.token_urlsafe(16)
+
+    def once_token(self) -> str | None:
+        """Return the form's one-time token (None for a post without a usable one)."""
+        token = (self.once.data or "").strip()
+        if len(token) > rules.IDEMPOTENCY_KEY_MAX or not _TOKEN.fullmatch(token):
+            return None
+        return token
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def field_digests(record: ProjectRecord) -> str:
+    """Return a short digest of each field of a project, as "name:digest" words."""
+    return " ".join(f"{name}:{_digest(value)}" for name, value in record_input(record).items())
+
+
+def _read_digests(text: str | None) -> dict[str, str]:
+    pairs = (word.partition(":") for word in (text or "").split())
+    return {name: digest for name, _, digest in pairs if name and digest}
+
+
+def shown_value(name: str, value: Any) -> str:
+    """Return a field's stored value as a message quotes it."""
+    if value is None or value == "" or value == []:
+        return rules.EMPTY_VALUE
+    if isinstance(value, bool):
+        return rules.TICKED if value else rules.NOT_TICKED
+    if name == "kind":
+        value = KIND_LABELS.get(value, value)
+    elif isinstance(value, list):
+        value = "; ".join(value) if name == "highlights" else ", ".join(value)
+    text = " ".join(str(value).split())
+    if len(text) > QUOTED_MAX:
+        text = text[: QUOTED_MAX - 1].rstrip() + "…"
+    return f"“{text}”"
+
+
+class EditProjectForm(ProjectForm):
+    """The edit form, with the version it was opened on and its fields' digests then."""
+
+    version = HiddenField()
+    base = HiddenField()
+
+    @classmethod
+    def for_project(cls, record: ProjectRecord, version: int) -> EditProjectForm:
+        """Return the form filled with a stored project at its version."""
+        form = cls(data=_form_data(record))
+        form.version.data = str(version)
+        form.base.data = field_digests(record)
+        return form
+
+    def started_from(self) -> int | None:
+        """Return the version the form was opened on (None: a post that does not say)."""
+        raw = (self.version.data or "").strip()
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+    def take_newer(self, saved: ProjectRecord, version: int) -> list[str]:
+        """Bring a newer saved version into the refused form; say what it changed.
+
+        A field the other save changed takes its new value, unless this person changed
+        it too: then what they typed stays, and the message says so. The form then
+        starts from the newer version, so saving it again stores what it shows.
+        Call after validate().
+        """
+        base = _read_digests(self.base.data)
+        mine = record_input(self.record())
+        theirs = record_input(saved)
+        newer = _form_data(saved)
+        notes: list[str] = []
+        for name, value in theirs.items():
+            their_digest, my_digest = _digest(value), _digest(mine[name])
+            # Without the form's digests, count every field as typed by this person.
+            start = base.get(name)
+            if their_digest == (start or my_digest):
+                continue
+            label, shown = FIELD_LABELS[name], shown_value(name, value)
+            if start is not None and my_digest == start:
+                getattr(self, name).data = newer[name]
+                notes.append(rules.CHANGED_MEANWHILE_TAKEN.format(field=label, value=shown))
+            elif my_digest != their_digest:
+                notes.append(rules.CHANGED_MEANWHILE_KEPT.format(field=label, value=shown))
+        self.version.data = str(version)
+        self.base.data = field_digests(saved)
+        return notes
 
 
 class ConfirmForm(FlaskForm):

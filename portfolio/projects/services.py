@@ -1,16 +1,27 @@
-"""Project rules: saving with normalised technologies, the list query, counts."""
+"""Project rules: saving with normalised technologies, the list query, counts.
+
+Every saved change to a project, its technologies included, bumps its ``version``
+(SQLAlchemy's version_id_col: the UPDATE also says which version it replaces, so of two
+saves made from one version only the first matches a row). ``update_project`` and
+``delete_project`` take the version the editor started from and raise ``EditConflict``
+instead of overwriting a newer one, whether the newer one was there when they looked or
+was saved while they were saving.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from blinker import Namespace
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
+from portfolio import idempotency
 from portfolio.extensions import db
 from portfolio.models import Project, ProjectTechnology, User, utcnow
 from portfolio.projects.record import KINDS, ProjectRecord, record_from
+from portfolio.schemas import rules
 from portfolio.technologies.catalogue import get_catalogue
 
 _signals = Namespace()
@@ -26,8 +37,22 @@ class ProjectFilter:
     technology: str | None = None
 
 
+class EditConflict(Exception):
+    """The project changed after the editor read it: saving would overwrite that change."""
+
+    def __init__(self, project_id: int) -> None:
+        super().__init__(f"project {project_id} has a newer version")
+        self.project_id = project_id
+
+
 def apply_record(project: Project, record: ProjectRecord) -> None:
-    """Copy a record's fields onto a project, normalising its technologies."""
+    """Copy a record's fields onto a project, normalising its technologies.
+
+    A stored project that changes, if only in its technologies, gets a new
+    ``updated_at``: the tags live in their own table, and without a change to the
+    project's own row its version would not move either.
+    """
+    before = record_of(project) if project.id is not None else None
     project.title = record.title.strip()
     project.kind = record.kind
     project.organisation = record.organisation.strip()
@@ -48,34 +73,126 @@ def apply_record(project: Project, record: ProjectRecord) -> None:
     project.technologies = [existing.get(name) or ProjectTechnology(name=name) for name in wanted]
     for position, tech in enumerate(project.technologies):
         tech.position = position
+    if before is not None and record_of(project) != before:
+        project.updated_at = utcnow()
+
+
+def check_project_quota(user: User, adding: int = 1) -> None:
+    """Raise QuotaError unless the user may hold `adding` more projects (rules.MAX_PROJECTS)."""
+    held = db.session.scalar(select(func.count(Project.id)).where(Project.user_id == user.id))
+    if held + adding > rules.MAX_PROJECTS:
+        if adding == 1:
+            raise rules.QuotaError(rules.TOO_MANY_PROJECTS)
+        raise rules.QuotaError(rules.IMPORT_OVER_QUOTA.format(new=adding, total=held + adding))
 
 
 def create_project(user: User, record: ProjectRecord) -> Project:
-    """Create a project for the user."""
+    """Create a project for the user, within their quota."""
+    project = _add_project(user, record)
+    db.session.commit()
+    portfolio_changed.send(user)
+    return project
+
+
+def _add_project(user: User, record: ProjectRecord) -> Project:
+    """Add a project to the session (within the quota) and flush it: it has its id."""
+    check_project_quota(user)
     project = Project(user_id=user.id, technologies=[])
     apply_record(project, record)
     db.session.add(project)
     touch_portfolio(user)
-    db.session.commit()
-    portfolio_changed.send(user)
+    db.session.flush()
     return project
 
 
-def update_project(user: User, project: Project, record: ProjectRecord) -> Project:
-    """Replace a project's fields."""
+@dataclass(frozen=True)
+class Created:
+    """What sending the add form did: the project it names, and whether it made it now."""
+
+    project_id: int
+    title: str
+    again: bool  # the form was sent before: this post created nothing
+
+
+def create_from_form(user: User, record: ProjectRecord, once: str | None) -> Created:
+    """Create a project from the add form, once per form (its one-time token ``once``).
+
+    A second post of one form creates nothing and names the project the first post
+    created (waiting for it if the first is still being saved: ``idempotency.claim``).
+    The token, the project and the answer are committed together: however a request
+    ends, a repeat finds either all three or none.
+    """
+    if once is None:
+        project = create_project(user, record)
+        return Created(project.id, project.title, again=False)
+    scope = idempotency.form_scope(user.id)
+    first = idempotency.claim(user.id, scope, once)
+    if first is not None:
+        return Created(int(first.body), record.title.strip(), again=True)
+    try:
+        project = _add_project(user, record)
+        answer = idempotency.Answer(201, body=str(project.id).encode())
+        idempotency.remember(user.id, scope, once, answer, commit=False)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # nothing was created: the form may be sent again
+        raise
+    portfolio_changed.send(user)
+    return Created(project.id, project.title, again=False)
+
+
+def update_project(
+    user: User, project: Project, record: ProjectRecord, *, expected_version: int | None = None
+) -> Project:
+    """Replace a project's fields; with ``expected_version``, only over that version."""
+    if expected_version is not None and project.version != expected_version:
+        raise EditConflict(project.id)
     apply_record(project, record)
     touch_portfolio(user)
-    db.session.commit()
+    _commit_unless_stale(project.id)
     portfolio_changed.send(user)
     return project
 
 
-def delete_project(user: User, project: Project) -> None:
-    """Delete a project and its technology tags."""
+def delete_project(user: User, project: Project, *, expected_version: int | None = None) -> None:
+    """Delete a project and its technology tags; with ``expected_version``, only that one."""
+    if expected_version is not None and project.version != expected_version:
+        raise EditConflict(project.id)
+    project_id = project.id
     db.session.delete(project)
     touch_portfolio(user)
-    db.session.commit()
+    _commit_unless_stale(project_id)
     portfolio_changed.send(user)
+
+
+def _commit_unless_stale(project_id: int) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Another save of the same version committed first; ours matched no row.
+        db.session.rollback()
+        raise EditConflict(project_id) from None
+
+
+def lock_portfolio(user: User) -> None:
+    """Hold the user's portfolio until this transaction ends: others locking it wait.
+
+    For writes that read the portfolio, then add to it (imports): two at once must not
+    both read it without the other's additions. PostgreSQL locks the user's row
+    (SELECT ... FOR UPDATE). SQLite has no row locks but one writer at a time: a write to
+    the user's row takes the database's write lock, and since pysqlite runs reads
+    outside transactions, the transaction starts there and reads everything committed
+    before it.
+    """
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(portfolio_changed_at=User.portfolio_changed_at)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
 
 
 def touch_portfolio(user: User) -> None:

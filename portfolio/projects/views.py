@@ -6,11 +6,20 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from portfolio import idempotency
 from portfolio.caching import cache
 from portfolio.projects import services
-from portfolio.projects.forms import FIELD_LABELS, ConfirmForm, ProjectForm
+from portfolio.projects.forms import (
+    FIELD_LABELS,
+    ConfirmForm,
+    EditProjectForm,
+    NewProjectForm,
+    ProjectForm,
+)
 from portfolio.projects.record import KIND_LABELS, KINDS
+from portfolio.schemas import rules
 from portfolio.schemas.project import record_problems
+from portfolio.schemas.rules import QuotaError
 from portfolio.technologies.catalogue import get_catalogue
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -83,12 +92,22 @@ def _render_list(filters: services.ProjectFilter, page: int, per_page: int) -> s
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
-    """Add a project."""
-    form = ProjectForm()
+    """Add a project (once per opened form: sending it twice adds it once)."""
+    form = NewProjectForm()
     if form.validate_on_submit():
-        project = services.create_project(current_user, form.record())
-        flash(f"Project “{project.title}” added.", "success")
-        return redirect(url_for("projects.detail", project_id=project.id))
+        try:
+            created = services.create_from_form(current_user, form.record(), form.once_token())
+        except QuotaError as error:
+            form.form_errors.append(error.message)
+        except (idempotency.KeyInFlight, idempotency.KeyUnfinished):
+            flash(rules.FORM_STILL_SAVING, "info")
+            return redirect(url_for("projects.index"))
+        else:
+            if created.again:
+                flash(rules.FORM_ALREADY_SENT, "info")
+            else:
+                flash(f"Project “{created.title}” added.", "success")
+            return redirect(url_for("projects.detail", project_id=created.project_id))
     return _render_form(form, project=None)
 
 
@@ -108,17 +127,24 @@ def detail(project_id: int):
 
 @bp.route("/<int(max=2147483647):project_id>/edit", methods=["GET", "POST"])
 def edit(project_id: int):
-    """Edit a project."""
+    """Edit a project; a save over a version saved since the form opened is refused."""
     project = _own_project_or_404(project_id)
     if request.method == "GET":
         record = services.record_of(project)
-        form = ProjectForm.for_record(record)
+        form = EditProjectForm.for_project(record, project.version)
         # A project saved before today's rules opens on the fields to fix.
         form.show_problems(record_problems(record))
     else:
-        form = ProjectForm()
+        form = EditProjectForm()
     if form.validate_on_submit():
-        services.update_project(current_user, project, form.record())
+        try:
+            services.update_project(
+                current_user, project, form.record(), expected_version=form.started_from()
+            )
+        except services.EditConflict:
+            project = _own_project_or_404(project_id)
+            changes = form.take_newer(services.record_of(project), project.version)
+            return _render_form(form, project=project, changes=changes)
         flash(f"Project “{project.title}” saved.", "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return _render_form(form, project=project)
@@ -137,14 +163,21 @@ def delete(project_id: int):
     return render_template("projects/delete.html", project=project, form=form)
 
 
-def _render_form(form: ProjectForm, project):
-    status = 422 if form.errors else 200
+def _render_form(form: ProjectForm, project, changes: list[str] | None = None):
+    # A save refused for a newer version is a conflict (409), not invalid input.
+    status = 409 if changes is not None else 422 if form.errors else 200
     return (
         render_template(
-            "projects/form.html", form=form, project=project, catalogue_names=_catalogue_names()
+            "projects/form.html",
+            form=form,
+            project=project,
+            catalogue_names=_catalogue_names(),
+            conflict=None if changes is None else {
+                "lead": rules.EDITED_ELSEWHERE, "changes": changes, "then": rules.SAVE_AGAIN,
+            },
         ),
         status,
-    )
+    )  # fmt: skip
 
 
 def _catalogue_names() -> list[str]:

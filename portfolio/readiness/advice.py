@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from portfolio.projects.record import KIND_LABELS, ProjectRecord
+from portfolio.technologies.catalogue import CatalogueLike
 
-from .profiles import TECHNOLOGY_SHAPES, CatalogueLike, Requirement, RoleProfile
-from .scoring import Readiness, RequirementScore, Scorer, score_portfolio
+from .evidence import IMPLIED, NAMED
+from .profiles import TECHNOLOGY_SHAPES, Requirement, RoleProfile
+from .scoring import (
+    Readiness,
+    RequirementScore,
+    Scorer,
+    percent,
+    related_technologies,
+    score_portfolio,
+)
 
 # Placeholders that make a planned project count as published; they are never
 # saved, and a form pre-filled from a plan should leave the links to the user.
@@ -96,18 +105,22 @@ def _plan_technologies(
     today: date,
     part: RequirementScore,
     total: float,
+    catalogue: CatalogueLike,
 ) -> tuple[ProjectRecord, float] | None:
     requirement = part.requirement
     # Greedy: add the technology that raises the score most, up to the number
     # the requirement needs; ties go to the profile's order, which lists the
-    # most common technology first.
+    # most common technology first. One project is built on one framework: a
+    # second technology comes from another category while the group offers one
+    # (Django and REST APIs, not Django and Express).
     chosen: list[str] = []
     best: tuple[ProjectRecord, float] | None = None
     for _ in range(requirement.needed):
         round_best: tuple[ProjectRecord, float] | None = None
-        for name in requirement.technologies:
-            if name in chosen:
-                continue
+        taken = {catalogue.category_of(name) for name in chosen}
+        left = [name for name in requirement.technologies if name not in chosen]
+        fresh = [name for name in left if catalogue.category_of(name) not in taken]
+        for name in fresh or left:
             names = [*chosen, name]
             planned = _planned(today, "personal", names, f"A project with {_and_list(names)}")
             gain = scorer.score_with(planned, profile).total - total
@@ -135,7 +148,9 @@ def _technology_text(
     verb = "Show" if requirement.shape == "practice" else "Build a project with"
     tail = " in a project" if requirement.shape == "practice" else ""
     names = list(planned.technologies)
-    shown = {evidence.technology_or_reason for evidence in part.evidence}
+    # Named or implied, a listed technology is shown; related ones stand in for it.
+    shown = {e.technology_or_reason for e in part.evidence if not e.credit}
+    shown |= {e.technology for e in part.evidence if e.credit in (NAMED, IMPLIED)}
     if all(name in shown for name in names):
         # The technologies are already shown; what is lacking is strength.
         return (
@@ -143,16 +158,25 @@ def _technology_text(
             f"to strengthen “{requirement.label}”"
         )
     if len(names) > 1:
-        return f"{verb} {_and_list(names)}{tail}"
+        return f"{verb} {_and_list(names)}{tail}{_over_related(part, catalogue)}"
     if len(requirement.technologies) <= _MAX_LISTED:
         # Lead with the planned one, then the alternatives in the profile's order.
         options = [*names, *(n for n in requirement.technologies if n not in names)]
-        return f"{verb} {_or_list(options)}{tail}"
+        return f"{verb} {_or_list(options)}{tail}{_over_related(part, catalogue)}"
     others = [n for n in requirement.technologies if n not in names]
     noun = _category_noun(requirement, catalogue)
     if noun:
-        return f"{verb} {names[0]} or {noun}{tail}"
-    return f"{verb} {names[0]}{tail} (or {_or_list(others[:3])})"
+        return f"{verb} {names[0]} or {noun}{tail}{_over_related(part, catalogue)}"
+    return f"{verb} {names[0]}{tail} (or {_or_list(others[:3])}){_over_related(part, catalogue)}"
+
+
+def _over_related(part: RequirementScore, catalogue: CatalogueLike) -> str:
+    """Return what a listed technology adds over the related ones standing in for it."""
+    if not part.stand_ins:
+        return ""
+    credits = {item.name: item.credit for item in related_technologies(part.requirement, catalogue)}
+    said = _and_list([f"{name} counts {percent(credits[name])}" for name in part.stand_ins])
+    return f", which counts in full (your {said}, as related)"
 
 
 def _plan_portfolio(
@@ -212,7 +236,7 @@ def next_steps(
             continue
         requirement = part.requirement
         if requirement.shape in TECHNOLOGY_SHAPES:
-            plan = _plan_technologies(scorer, profile, today, part, before.total)
+            plan = _plan_technologies(scorer, profile, today, part, before.total, catalogue)
             if plan is None:
                 continue
             planned, gain = plan

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from html import escape
 
-from .scoring import Readiness
+from .scoring import RULE_CHANGES, Readiness, RuleChange
 
 _FONT = 'font-family="system-ui, sans-serif"'
 
@@ -28,6 +28,10 @@ def _number(value: float) -> str:
 
 def _when(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _score(value: float) -> str:
@@ -47,15 +51,36 @@ def _open(width: int, height: int, id_prefix: str, title: str, desc: str, css: s
     )
 
 
+def rule_changes_within(
+    points: Sequence[tuple[datetime, float]], changes: Sequence[RuleChange] = RULE_CHANGES
+) -> list[RuleChange]:
+    """Return the rule changes between the first and the last recorded score.
+
+    Only those can show as a jump in the history: a change before the first score or
+    after the last one has nothing on either side of it to compare.
+    """
+    if not points:
+        return []
+    first = min(moment for moment, _ in points)
+    last = max(moment for moment, _ in points)
+    return [change for change in changes if first < datetime.combine(change.day, time()) <= last]
+
+
 def history_chart(
     points: Sequence[tuple[datetime, float]],
     width: int = 600,
     height: int = 200,
     *,
     id_prefix: str = "history-chart",
+    rule_changes: Sequence[RuleChange] = RULE_CHANGES,
 ) -> str:
-    """Render the readiness score over time as an SVG line chart."""
+    """Render the readiness score over time as an SVG line chart.
+
+    Each day the scoring rules changed within the history is marked with a dashed line
+    and said in the description, so a jump on that day is not read as progress.
+    """
     ordered = sorted(points, key=lambda point: point[0])
+    marked = rule_changes_within(ordered, rule_changes)
     left, right, top, bottom = 40, 16, 12, 28
     plot_w = max(1, width - left - right)
     plot_h = max(1, height - top - bottom)
@@ -72,6 +97,11 @@ def history_chart(
             f"{len(ordered)} readiness scores from {_when(first_at)} to {_when(last_at)}: "
             f"{_score(first)} at first, {_score(last)} at last, best {_score(best)}, "
             "out of 100."
+        )
+    for change in marked:
+        desc += (
+            f" The scoring rules changed on {_day(change.day)} ({change.what}), so a jump "
+            "then comes from the new rules, not from new work."
         )
     parts = [_open(width, height, id_prefix, "Readiness score over time", desc, "chart history")]
 
@@ -118,6 +148,16 @@ def history_chart(
             return left + plot_w / 2
         return left + plot_w * (moment - start).total_seconds() / span
 
+    for change in marked:
+        x = _number(x_of(datetime.combine(change.day, time())))
+        parts.append(
+            f'<g class="rule-change"><title>Scoring rules changed on {escape(_day(change.day))}: '
+            f"{escape(change.what)}</title>"
+            f'<line x1="{x}" y1="{top}" x2="{x}" y2="{top + plot_h}" stroke="#8a6d00" '
+            'stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{x}" y="{top + 10}" dx="4" font-size="11" fill="#6b5500" {_FONT}>'
+            "Rules changed</text></g>"
+        )
     coords = [(x_of(moment), y_of(value)) for moment, value in ordered]
     if len(coords) > 1:
         path = " ".join(f"{_number(x)},{_number(y)}" for x, y in coords)

@@ -22,9 +22,15 @@ Every requirement has a *shape* that says how it is checked:
 ``experience``
     At least ``needed`` projects of ``kinds`` (e.g. an internship or paid work).
 
-Validation is strict so that a typo in a data file fails loudly at start-up
-rather than silently scoring everybody zero: every error names the place, e.g.
-``requirements[2].technologies[0]: 'Postgress' is not in the catalogue``.
+A technology requirement may also say ``related``: a level (``close``, ``similar``,
+``distant``, or ``none``) per technology, overriding the catalogue's related
+technologies for that requirement alone.
+
+What a profile may hold is the schema in ``portfolio.schemas.profile``; this module
+turns what it accepts into the plain records the scorer reads. Validation is strict
+so that a typo in a data file fails loudly at start-up rather than silently scoring
+everybody zero: every error names the place, e.g.
+``requirements[2].technologies[0]: 'Postgress' is not in the catalogue.``
 """
 
 from __future__ import annotations
@@ -32,44 +38,33 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from portfolio.projects.record import KINDS
+from portfolio.schemas import rules
+from portfolio.schemas.base import Location, Problem, SchemaError
+from portfolio.schemas.profile import SHAPES as SHAPES  # re-exported, as before
+from portfolio.schemas.profile import (
+    TECHNOLOGY_SHAPES,
+    RequirementIn,
+    RoleProfileIn,
+    validate_with_catalogue,
+)
+from portfolio.technologies.catalogue import CatalogueLike
 
 #: The folder holding the shipped profiles.
 PROFILES_DIR = Path(__file__).with_name("profiles")
-
-SHAPES: tuple[str, ...] = ("any", "skill", "practice", "portfolio", "experience")
-
-# Shapes whose evidence is technologies on projects, as opposed to the portfolio
-# as a whole or the kinds of its projects.
-TECHNOLOGY_SHAPES: frozenset[str] = frozenset({"any", "skill", "practice"})
-
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class ProfileError(ValueError):
     """A role profile is not valid; the message names the place."""
 
-
-class TechnologyLike(Protocol):
-    """What the profiles need from a catalogue technology."""
-
-    name: str
-    category: str
-
-
-class CatalogueLike(Protocol):
-    """What the profiles need from the technology catalogue."""
-
-    def __contains__(self, name: object) -> bool: ...
-
-    def lookup(self, raw: str) -> TechnologyLike | None: ...
-
-    def category_of(self, name: str) -> str | None: ...
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
 
 
 @dataclass(frozen=True)
@@ -88,6 +83,9 @@ class Requirement:
     min_kinds: int = 0
     min_live: int = 0
     advice: str = ""  # the profile's own words for how to close it, if any
+    #: (technology, level) overriding the catalogue's related technologies for this
+    #: requirement; the level "none" drops one the catalogue relates.
+    related: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,294 +147,76 @@ class RoleProfile:
 
 # --- reading -----------------------------------------------------------------
 
-_TOP_KEYS = {
-    "slug",
-    "title",
-    "description",
-    "type",
-    "salary",
-    "x-salary",
-    "hours_per_week",
-    "responsibilities",
-    "qualifications",
-    "skills",
-    "source",
-    "requirements",
-}
-_REQUIREMENT_KEYS = {
-    "id",
-    "label",
-    "why",
-    "weight",
-    "shape",
-    "technologies",
-    "needed",
-    "kinds",
-    "min_projects",
-    "min_kinds",
-    "min_live",
-    "advice",
-}
-# Which optional requirement keys each shape accepts; anything else is an error
-# so that, say, "min_live" on a skill does not silently do nothing.
-_SHAPE_KEYS: dict[str, set[str]] = {
-    "any": {"technologies", "needed", "advice"},
-    "skill": {"technologies", "advice"},
-    "practice": {"technologies", "needed", "advice"},
-    "portfolio": {"kinds", "min_projects", "min_kinds", "min_live", "advice"},
-    "experience": {"kinds", "needed", "advice"},
-}
+
+def _dotted(location: Location, prefix: str = "") -> str:
+    """Return a location as ``requirements[2].weight``, after ``prefix`` if any."""
+    text = prefix
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
 
 
-def _fail(place: str, message: str) -> ProfileError:
-    return ProfileError(f"{place}: {message}" if place else message)
+def _profile_error(error: SchemaError, prefix: str = "") -> ProfileError:
+    lines = []
+    for problem in error.problems:
+        where = _dotted(problem.location, prefix)
+        lines.append(f"{where}: {problem.message}" if where else problem.message)
+    return ProfileError("; ".join(lines), error.problems)
 
 
-def _check_keys(data: Mapping[str, Any], allowed: set[str], place: str) -> None:
-    for key in data:
-        if key not in allowed:
-            where = f"{place}.{key}" if place else str(key)
-            raise _fail(where, "is not a known field")
-
-
-def _string(data: Mapping[str, Any], key: str, place: str, *, required: bool = True) -> str:
-    where = f"{place}.{key}" if place else key
-    if key not in data:
-        if required:
-            raise _fail(where, "is required")
-        return ""
-    value = data[key]
-    if not isinstance(value, str):
-        raise _fail(where, f"must be text, not {type(value).__name__}")
-    value = value.strip()
-    if required and not value:
-        raise _fail(where, "must not be empty")
-    return value
-
-
-def _integer(value: Any, where: str, *, minimum: int = 0) -> int:
-    # bool is a subclass of int; true/false in JSON is never a count.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(where, f"must be a whole number, not {value!r}")
-    if value < minimum:
-        raise _fail(where, f"must be at least {minimum}, not {value}")
-    return value
-
-
-def _strings(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise _fail(where, "must be a list")
-    items = []
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            raise _fail(f"{where}[{index}]", f"must be non-empty text, not {item!r}")
-        items.append(item.strip())
-    return tuple(items)
-
-
-def _unique(items: Sequence[str], where: str) -> None:
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        if item in seen:
-            raise _fail(f"{where}[{index}]", f"{item!r} is listed twice")
-        seen.add(item)
-
-
-def _technologies(
-    value: Any, where: str, catalogue: CatalogueLike, *, practice: bool
-) -> tuple[str, ...]:
-    names = _strings(value, where)
-    if not names:
-        raise _fail(where, "must list at least one technology")
-    for index, name in enumerate(names):
-        if name not in catalogue:
-            found = catalogue.lookup(name)
-            hint = f" (did you mean {found.name!r}?)" if found is not None else ""
-            raise _fail(f"{where}[{index}]", f"{name!r} is not in the catalogue{hint}")
-        if practice and catalogue.category_of(name) != "practice":
-            raise _fail(f"{where}[{index}]", f"{name!r} is not a practice")
-    _unique(names, where)
-    return names
-
-
-def _kinds(value: Any, where: str) -> tuple[str, ...]:
-    kinds = _strings(value, where)
-    if not kinds:
-        raise _fail(where, "must list at least one kind")
-    for index, kind in enumerate(kinds):
-        if kind not in KINDS:
-            raise _fail(
-                f"{where}[{index}]",
-                f"{kind!r} is not a kind of project ({', '.join(KINDS)})",
-            )
-    _unique(kinds, where)
-    return kinds
+def _requirement(valid: RequirementIn) -> Requirement:
+    return Requirement(
+        id=valid.id,
+        label=valid.label,
+        why=valid.why,
+        weight=valid.weight,
+        shape=valid.shape,
+        technologies=tuple(valid.technologies),
+        needed=valid.needed,
+        kinds=valid.counted_kinds,
+        min_projects=valid.min_projects,
+        min_kinds=valid.min_kinds,
+        min_live=valid.min_live,
+        advice=valid.advice,
+        related=tuple(valid.related.items()),
+    )
 
 
 def requirement_from_dict(
     data: Any, catalogue: CatalogueLike, place: str = "requirement"
 ) -> Requirement:
     """Build one requirement from its JSON form, validating it strictly."""
-    if not isinstance(data, Mapping):
-        raise _fail(place, "must be an object")
-    _check_keys(data, _REQUIREMENT_KEYS, place)
-    requirement_id = _string(data, "id", place)
-    if not _ID_RE.match(requirement_id):
-        raise _fail(
-            f"{place}.id",
-            f"{requirement_id!r} must be lower-case letters, digits and hyphens",
-        )
-    label = _string(data, "label", place)
-    why = _string(data, "why", place)
-    if "weight" not in data:
-        raise _fail(f"{place}.weight", "is required")
-    weight = _integer(data["weight"], f"{place}.weight", minimum=1)
-    shape = _string(data, "shape", place)
-    if shape not in SHAPES:
-        raise _fail(f"{place}.shape", f"{shape!r} is not one of {', '.join(SHAPES)}")
-    for key in data:
-        if key not in {"id", "label", "why", "weight", "shape"} | _SHAPE_KEYS[shape]:
-            raise _fail(f"{place}.{key}", f"does not apply to a {shape!r} requirement")
-    advice = _string(data, "advice", place, required=False)
-    common = {"id": requirement_id, "label": label, "why": why, "weight": weight,
-              "shape": shape, "advice": advice}  # fmt: skip
-
-    if shape in TECHNOLOGY_SHAPES:
-        if "technologies" not in data:
-            raise _fail(f"{place}.technologies", "is required")
-        technologies = _technologies(
-            data["technologies"],
-            f"{place}.technologies",
-            catalogue,
-            practice=shape == "practice",
-        )
-        if shape == "skill" and len(technologies) != 1:
-            raise _fail(f"{place}.technologies", "a skill names exactly one technology")
-        needed = _integer(data.get("needed", 1), f"{place}.needed", minimum=1)
-        if needed > len(technologies):
-            raise _fail(
-                f"{place}.needed",
-                f"asks for {needed} but only {len(technologies)} are listed",
-            )
-        return Requirement(
-            **common,
-            technologies=technologies,
-            needed=needed,
-        )
-
-    if shape == "experience":
-        if "kinds" not in data:
-            raise _fail(f"{place}.kinds", "is required")
-        kinds = _kinds(data["kinds"], f"{place}.kinds")
-        needed = _integer(data.get("needed", 1), f"{place}.needed", minimum=1)
-        return Requirement(
-            **common,
-            needed=needed,
-            kinds=kinds,
-        )
-
-    # portfolio
-    kinds = _kinds(data["kinds"], f"{place}.kinds") if "kinds" in data else KINDS
-    min_projects = _integer(data.get("min_projects", 0), f"{place}.min_projects", minimum=0)
-    min_kinds = _integer(data.get("min_kinds", 0), f"{place}.min_kinds", minimum=0)
-    min_live = _integer(data.get("min_live", 0), f"{place}.min_live", minimum=0)
-    if min_kinds > len(kinds):
-        raise _fail(
-            f"{place}.min_kinds",
-            f"asks for {min_kinds} kinds but only {len(kinds)} are listed",
-        )
-    if not (min_projects or min_kinds or min_live):
-        raise _fail(place, "a portfolio rule needs min_projects, min_kinds or min_live")
-    return Requirement(
-        **common,
-        kinds=kinds,
-        min_projects=min_projects,
-        min_kinds=min_kinds,
-        min_live=min_live,
-    )
-
-
-def _range(value: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _fail(where, "must be an object")
-    _check_keys(value, set(keys), where)
-    for key in ("min", "max"):
-        if key not in value:
-            raise _fail(f"{where}.{key}", "is required")
-        _integer(value[key], f"{where}.{key}", minimum=0)
-    if value["min"] > value["max"]:
-        raise _fail(where, f"min {value['min']} is more than max {value['max']}")
-    return dict(value)
-
-
-def _skills(value: Any, where: str) -> tuple[Skill, ...]:
-    if not isinstance(value, list):
-        raise _fail(where, "must be a list")
-    skills = []
-    for index, item in enumerate(value):
-        place = f"{where}[{index}]"
-        if not isinstance(item, Mapping):
-            raise _fail(place, "must be an object")
-        _check_keys(item, {"name", "level", "keywords"}, place)
-        skills.append(
-            Skill(
-                name=_string(item, "name", place),
-                level=_string(item, "level", place, required=False),
-                keywords=_strings(item.get("keywords", []), f"{place}.keywords"),
-            )
-        )
-    return tuple(skills)
+    try:
+        valid = validate_with_catalogue(RequirementIn, data, catalogue)
+    except SchemaError as error:
+        raise _profile_error(error, place) from None
+    return _requirement(valid)
 
 
 def profile_from_dict(data: Any, catalogue: CatalogueLike, *, builtin: bool = False) -> RoleProfile:
     """Build a role profile from its JSON form, validating it strictly."""
-    if not isinstance(data, Mapping):
-        raise ProfileError("a profile must be a JSON object")
-    _check_keys(data, _TOP_KEYS, "")
-    slug = _string(data, "slug", "")
-    if not _ID_RE.match(slug):
-        raise _fail("slug", f"{slug!r} must be lower-case letters, digits and hyphens")
-    title = _string(data, "title", "")
-    description = _string(data, "description", "")
-    source = _string(data, "source", "")
-
-    hours = None
-    if data.get("hours_per_week") is not None:
-        raw = _range(data["hours_per_week"], "hours_per_week", ("min", "max"))
-        hours = Hours(min=raw["min"], max=raw["max"])
-    salary = None
-    if data.get("x-salary") is not None:
-        raw = _range(data["x-salary"], "x-salary", ("currency", "min", "max"))
-        currency = _string(raw, "currency", "x-salary")
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise _fail("x-salary.currency", f"{currency!r} is not an ISO 4217 code")
-        salary = Salary(currency=currency, min=raw["min"], max=raw["max"])
-
-    if "requirements" not in data:
-        raise _fail("requirements", "is required")
-    raw_requirements = data["requirements"]
-    if not isinstance(raw_requirements, list) or not raw_requirements:
-        raise _fail("requirements", "must be a non-empty list")
-    requirements = tuple(
-        requirement_from_dict(item, catalogue, f"requirements[{index}]")
-        for index, item in enumerate(raw_requirements)
-    )
-    _unique([r.id for r in requirements], "requirements.id")
-
+    try:
+        valid = validate_with_catalogue(RoleProfileIn, data, catalogue)
+    except SchemaError as error:
+        raise _profile_error(error) from None
+    hours, salary = valid.hours_per_week, valid.salary_range
     return RoleProfile(
-        slug=slug,
-        title=title,
-        description=description,
-        salary_text=_string(data, "salary", "", required=False),
-        hours=hours,
-        requirements=requirements,
-        source=source,
+        slug=valid.slug,
+        title=valid.title,
+        description=valid.description,
+        salary_text=valid.salary,
+        hours=Hours(min=hours.min, max=hours.max) if hours is not None else None,
+        requirements=tuple(_requirement(r) for r in valid.requirements),
+        source=valid.source,
         builtin=builtin,
-        salary=salary,
-        job_type=_string(data, "type", "", required=False),
-        responsibilities=_strings(data.get("responsibilities", []), "responsibilities"),
-        qualifications=_strings(data.get("qualifications", []), "qualifications"),
-        skills=_skills(data.get("skills", []), "skills"),
+        salary=Salary(salary.currency, salary.min, salary.max) if salary is not None else None,
+        job_type=valid.job_type,
+        responsibilities=tuple(valid.responsibilities),
+        qualifications=tuple(valid.qualifications),
+        skills=tuple(Skill(s.name, s.level, tuple(s.keywords)) for s in valid.skills),
     )
 
 
@@ -466,6 +246,8 @@ def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
         data["min_live"] = requirement.min_live
     if requirement.advice:
         data["advice"] = requirement.advice
+    if requirement.related:
+        data["related"] = dict(requirement.related)
     return data
 
 
@@ -541,12 +323,39 @@ def _or_list(names: Sequence[str]) -> str:
     return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
+def _count_of(needed: int, listed: int) -> str:
+    if needed == 1:
+        return f"one of the {listed} named"
+    if needed == listed:
+        return f"all {listed} named"
+    return f"any {needed} of the {listed} named"
+
+
 def _some_of(needed: int, names: Sequence[str]) -> str:
     if needed == 1:
         return _or_list(names)
     if needed == len(names):
         return f"{', '.join(names[:-1])} and {names[-1]}"
     return f"any {needed} of {', '.join(names)}"
+
+
+def relabel(label: str, old: Sequence[str], new: Sequence[str], needed: int = 1) -> str:
+    """Return a requirement's label listing ``new`` where it listed ``old``.
+
+    Only a label made the way adverts make them ("Databases: MySQL or Oracle", or
+    "Platforms and tools: any 2 of the 9 named") is rewritten; a label the user wrote
+    is theirs and stays as it is.
+    """
+    prefix, _, listed = label.rpartition(": ")
+    made = {_or_list(old)}
+    for count in range(1, len(old) + 1):
+        made |= {_some_of(count, old), _count_of(count, len(old))}
+    if not prefix or listed not in made or not new or list(old) == list(new):
+        return label
+    relabelled = f"{prefix}: {_some_of(needed, new)}"
+    if len(relabelled) > LABEL_LIST_MAX:
+        relabelled = f"{prefix}: {_count_of(needed, len(new))}"
+    return relabelled
 
 
 # How a pasted advert's technologies become requirements, by catalogue category:
@@ -574,26 +383,31 @@ _ADVERT_PORTFOLIO = Requirement(
 )
 
 
+#: Past this many characters an advert requirement's label counts its names.
+LABEL_LIST_MAX = 200
+
+
 def profile_from_technologies(
     title: str,
     technologies: Iterable[str],
     catalogue: CatalogueLike,
     description: str = "",
 ) -> RoleProfile:
-    """Make a profile from the confirmed technologies of a pasted job advert."""
+    """Make a profile from the confirmed technologies of a pasted job advert.
+
+    What it makes is validated as any stored profile is, so it can be saved as it is.
+    """
     title = title.strip()
-    if not title:
-        raise ProfileError("title: must not be empty")
     by_category: dict[str, list[str]] = {}
     for index, raw in enumerate(technologies):
         found = catalogue.lookup(raw)
         if found is None:
-            raise ProfileError(f"technologies[{index}]: {raw!r} is not in the catalogue")
+            raise ProfileError(f"technologies[{index}]: {rules.NOT_IN_CATALOGUE.format(name=raw)}")
         group = by_category.setdefault(found.category, [])
         if found.name not in group:
             group.append(found.name)
     if not by_category:
-        raise ProfileError("technologies: choose at least one technology")
+        raise ProfileError(f"technologies: {rules.TECHNOLOGIES_REQUIRED}")
 
     requirements: list[Requirement] = []
     known = {category for category, *_ in _ADVERT_GROUPS}
@@ -616,11 +430,17 @@ def profile_from_technologies(
             shape, label = "any", f"{group_label}: {_some_of(needed, names)}"
         else:
             needed, shape, label = 1, "any", f"{group_label}: {_or_list(names)}"
+        why = f"The advert for {title} names {_some_of(len(names), names)}."
+        # A long list is counted rather than spelt out; the technologies list it all.
+        if len(label) > LABEL_LIST_MAX:
+            label = f"{group_label}: {_count_of(needed, len(names))}"
+        if len(why) > rules.REQUIREMENT_WHY_MAX:
+            why = f"The advert for {title} names {len(names)} {group_label.lower()}."
         requirements.append(
             Requirement(
                 id=group_id,
                 label=label,
-                why=f"The advert for {title} names {_some_of(len(names), names)}.",
+                why=why,
                 weight=weight,
                 shape=shape,
                 technologies=tuple(names),
@@ -628,8 +448,8 @@ def profile_from_technologies(
             )
         )
     requirements.append(_ADVERT_PORTFOLIO)
-    return RoleProfile(
-        slug=slugify(title),
+    profile = RoleProfile(
+        slug=slugify(title)[: rules.PROFILE_SLUG_MAX].rstrip("-") or "role",
         title=title,
         description=description.strip() or f"Made from a job advert for {title}.",
         salary_text="",
@@ -638,3 +458,4 @@ def profile_from_technologies(
         source="Made from a pasted job advert.",
         builtin=False,
     )
+    return profile_from_dict(profile_to_dict(profile), catalogue)

@@ -7,32 +7,33 @@ The score is out of 100::
 where each requirement of the role profile has an integer weight and a coverage
 between 0 and 1 worked out from the portfolio's evidence.
 
-Evidence from a project
-    Each project carries an *amount* of evidence between 0 and 1::
+Evidence
+    Each project gives each technology it shows an amount of evidence between 0
+    and 1, the product of the factors in the one table of evidence factors
+    (``evidence.EVIDENCE_FACTORS``, re-exported here)::
 
-        amount = kind x proof x recency
+        evidence = kind x proof x recency x route
 
     kind      paid 1.0, internship 0.85, volunteer 0.7, personal 0.55
     proof     0.7, plus 0.15 for a live link and 0.15 for a source link (max 1.0)
-    recency   1.0 if ongoing or ended within 12 months of ``today``, then falling
-              in a straight line to 0.5 at 60 months (5 years) and staying there;
-              a project with neither end nor start date counts as 5 years old
+    recency   1.0 if ongoing or ended within 12 months, falling to 0.5 at 5 years
+    implied   named on the project 1.0; implied by a technology it names 0.8
+              (Laravel is PHP: "PHP, from Laravel"), counted once, the stronger
+    related   a technology the requirement does not list but whose skills
+              transfer to one it does: close 0.7, similar 0.5, distant 0.25
 
-    So a recent paid project with both links is 1.0, and a recent personal
-    project with both links is 0.55.
-
-Diminishing returns
-    A technology shown by several projects has a *strength*::
-
-        strength = 1 - (1 - a_1) x (1 - a_2) x ...
-
-    so one internship with both links gives 0.85 and a second one 0.98: more
-    work helps, each project a little less, and one project fills a skill only
-    if it is as strong as evidence gets.
+    Several projects showing one technology give it a strength, with
+    diminishing returns: ``strength = 1 - (1 - e_1) x (1 - e_2) x ...``.
 
 Requirements by shape
-    skill       coverage = strength of the technology
-    any         coverage = mean strength of the best ``needed`` technologies
+    skill       coverage = the best of its technology's strength and its
+                related technologies' credit x strength
+    any         coverage = mean of the best ``needed`` values among: each listed
+                technology's strength, and each related technology's credit x
+                strength (a related technology fills one place at most, and one
+                that implies a listed technology counts through that instead).
+                What a listed technology implies fills no second place: an
+                Express project counts once toward "two of Express or Node.js"
     practice    same as any (the technologies are practices)
     portfolio   coverage = mean over its rules of min(1, have / asked) for:
                 projects of the listed kinds, different kinds among them, and
@@ -41,6 +42,9 @@ Requirements by shape
     experience  coverage = mean recency of the best ``needed`` projects of the
                 listed kinds (the kind is what qualifies, so its factor and the
                 links do not apply)
+
+Related technologies come from the catalogue; a requirement may override them
+(``Requirement.related``: a level per technology, or "none" to drop one).
 
 A requirement is *met* at coverage 0.7 or more (a recent paid project without
 links, or two personal projects with links), and a portfolio rule only when all
@@ -53,53 +57,84 @@ Exactness
     :meth:`Readiness.display_parts` shares the tenths out so that the rounded
     parts add up to the rounded total.
 
-Every coverage only ever grows when a project or a technology is added, so the
-score never drops when the portfolio grows. Scoring is linear in the number of
-projects: each project is visited once to index its technologies, then each
-requirement reads only its own technologies from the index.
+Every coverage only ever grows when a project or a technology is added (a project's
+evidence for a technology is the strongest of its routes, strengths only grow, and
+"best N" only swaps in something stronger), so the score never drops when the
+portfolio grows. Scoring is linear in the number of projects: each project is
+visited once to index what it shows, then each requirement reads only its own
+technologies from the index.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from portfolio.projects.record import KIND_LABELS, ProjectRecord
+from portfolio.technologies.catalogue import RELATED_LEVELS, Catalogue, get_catalogue
 
+from .evidence import (
+    EVIDENCE_FACTORS,
+    IMPLIED_FACTOR,
+    KIND_FACTORS,
+    RELATED_CREDITS,
+    Evidence,
+    PortfolioIndex,
+    combine,
+    evidence_amount,
+    months_between,
+    proof_factor,
+    recency_factor,
+    related_evidence,
+)
 from .profiles import Requirement, RoleProfile
 
-KIND_FACTORS: dict[str, float] = {
-    "paid": 1.0,
-    "internship": 0.85,
-    "volunteer": 0.7,
-    "personal": 0.55,
-}
-# Kinds the catalogue does not know (a later addition) count as the weakest.
-UNKNOWN_KIND_FACTOR = 0.55
-
-PROOF_BASE = 0.7
-LIVE_BONUS = 0.15
-SOURCE_BONUS = 0.15
-
-FULL_RECENCY_MONTHS = 12
-FLOOR_RECENCY_MONTHS = 60
-RECENCY_FLOOR = 0.5
+__all__ = [
+    "EVIDENCE_FACTORS",
+    "IMPLIED_FACTOR",
+    "KIND_FACTORS",
+    "MET_THRESHOLD",
+    "RELATED_CREDITS",
+    "RULE_CHANGES",
+    "Evidence",
+    "Readiness",
+    "RelatedTechnology",
+    "RequirementScore",
+    "RuleChange",
+    "Scorer",
+    "combine",
+    "evidence_amount",
+    "months_between",
+    "proof_factor",
+    "recency_factor",
+    "related_technologies",
+    "score_portfolio",
+]
 
 MET_THRESHOLD = 0.7
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """One project's contribution to one requirement."""
+class RuleChange:
+    """A day the scoring rules changed, so every score may jump without any new work."""
 
-    project_id: int | None
-    project_title: str
-    technology_or_reason: str
-    amount: float
+    day: date
+    what: str
+
+
+#: The days the rules changed, oldest first; the history chart marks each, so the jump
+#: is not read as progress. A change to the rules adds a row.
+RULE_CHANGES: tuple[RuleChange, ...] = (
+    RuleChange(
+        date(2026, 11, 29),
+        "Implied and related technologies count: Laravel shows PHP, PostgreSQL counts "
+        "in part toward MySQL",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +148,8 @@ class RequirementScore:
     evidence: tuple[Evidence, ...]
     missing: tuple[str, ...]
     met: bool
+    #: Related technologies that fill places in the coverage, strongest first.
+    stand_ins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,193 +203,65 @@ def _tenths(value: float) -> int:
     return math.floor(value * 10 + 0.5)
 
 
-def months_between(earlier: date, later: date) -> int:
-    """Return whole calendar months from ``earlier`` to ``later`` (0 if later is earlier)."""
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return max(0, months)
-
-
-def recency_factor(project: ProjectRecord, today: date) -> float:
-    """Return how much a project's age still counts, from 1.0 down to 0.5."""
-    if project.ongoing:
-        return 1.0
-    last = project.end or project.start
-    if last is None:
-        return RECENCY_FLOOR
-    age = months_between(last, today)
-    if age <= FULL_RECENCY_MONTHS:
-        return 1.0
-    if age >= FLOOR_RECENCY_MONTHS:
-        return RECENCY_FLOOR
-    span = FLOOR_RECENCY_MONTHS - FULL_RECENCY_MONTHS
-    return 1.0 - (1.0 - RECENCY_FLOOR) * (age - FULL_RECENCY_MONTHS) / span
-
-
-def proof_factor(project: ProjectRecord) -> float:
-    """Return how well a project's work can be checked, from 0.7 to 1.0."""
-    proof = PROOF_BASE
-    if project.live_url.strip():
-        proof += LIVE_BONUS
-    if project.source_url.strip():
-        proof += SOURCE_BONUS
-    return min(1.0, proof)
-
-
-def evidence_amount(project: ProjectRecord, today: date) -> float:
-    """Return how much evidence one project gives for each technology it uses."""
-    kind = KIND_FACTORS.get(project.kind, UNKNOWN_KIND_FACTOR)
-    return kind * proof_factor(project) * recency_factor(project, today)
-
-
-def combine(amounts: Counter[float]) -> float:
-    """Return ``1 - prod(1 - a)`` over amounts given as {amount: how many}."""
-    # Multiplying in a fixed order (by distinct amount) makes the result exact-
-    # ly the same whatever order the projects came in, and grouping repeats
-    # into one power keeps this linear without sorting every project.
-    remaining = 1.0
-    for amount in sorted(amounts):
-        remaining *= (1.0 - amount) ** amounts[amount]
-    return 1.0 - remaining
-
-
-class _Index:
-    """The portfolio, visited once: per technology, the projects that use it."""
-
-    def __init__(self, projects: Sequence[ProjectRecord], today: date) -> None:
-        self.projects = tuple(projects)
-        self.today = today
-        self.recencies = [recency_factor(p, today) for p in self.projects]
-        self.amounts = [
-            KIND_FACTORS.get(p.kind, UNKNOWN_KIND_FACTOR) * proof_factor(p) * recency
-            for p, recency in zip(self.projects, self.recencies, strict=True)
-        ]
-        self.by_technology: dict[str, list[int]] = {}
-        for index, project in enumerate(self.projects):
-            # A technology listed twice on one project is still one project.
-            for name in dict.fromkeys(project.technologies):
-                self.by_technology.setdefault(name, []).append(index)
-        self._strengths: dict[str, float] = {}
-        self._parent: _Index | None = None
-        self._evidence: dict[str, tuple[Evidence, ...]] = {}
-        self._slices: dict[tuple[str, ...], _KindSlice] = {}
-
-    def plus(self, project: ProjectRecord) -> _Index:
-        """Return the index of this portfolio with one more project, without a rebuild."""
-        grown = object.__new__(_Index)
-        grown.projects = (*self.projects, project)
-        grown.today = self.today
-        recency = recency_factor(project, self.today)
-        grown.recencies = [*self.recencies, recency]
-        grown.amounts = [*self.amounts, evidence_amount(project, self.today)]
-        grown.by_technology = dict(self.by_technology)
-        grown._strengths = dict(self._strengths)
-        grown._parent = self
-        grown._evidence = {}
-        grown._slices = {}
-        position = len(self.projects)
-        for name in dict.fromkeys(project.technologies):
-            grown.by_technology[name] = [*grown.by_technology.get(name, ()), position]
-            grown._strengths.pop(name, None)
-        return grown
-
-    def strength(self, name: str) -> float:
-        if name not in self._strengths:
-            users = self.by_technology.get(name, ())
-            self._strengths[name] = combine(Counter(self.amounts[i] for i in users))
-        return self._strengths[name]
-
-    def evidence(self, names: Sequence[str]) -> tuple[Evidence, ...]:
-        items: list[Evidence] = []
-        for name in names:
-            items.extend(self._evidence_for(name))
-        return tuple(items)
-
-    def _evidence_for(self, name: str) -> tuple[Evidence, ...]:
-        cached = self._evidence.get(name)
-        if cached is None:
-            if self._parent is None:
-                cached = tuple(
-                    Evidence(self.projects[i].id, self.projects[i].title, name, self.amounts[i])
-                    for i in self.by_technology.get(name, ())
-                )
-            else:
-                # A grown index holds its parent's projects plus the last one.
-                cached = self._parent._evidence_for(name)
-                last = len(self.projects) - 1
-                project = self.projects[last]
-                if name in project.technologies:
-                    cached = (
-                        *cached,
-                        Evidence(project.id, project.title, name, self.amounts[last]),
-                    )
-            self._evidence[name] = cached
-        return cached
-
-    def of_kinds(self, kinds: tuple[str, ...]) -> _KindSlice:
-        """Return the projects of these kinds, with their evidence, built once."""
-        cached = self._slices.get(kinds)
-        if cached is None:
-            if self._parent is None:
-                cached = _KindSlice.build(self.projects, self.recencies, kinds)
-            else:
-                cached = self._parent.of_kinds(kinds).add(
-                    self.projects[-1], self.recencies[-1], kinds
-                )
-            self._slices[kinds] = cached
-        return cached
-
-
 @dataclass(frozen=True)
-class _KindSlice:
-    """The projects of some kinds: what portfolio and experience rules read."""
+class RelatedTechnology:
+    """A technology a requirement does not list that counts in part toward it."""
 
-    count: int = 0
-    live: int = 0
-    kinds_seen: frozenset[str] = frozenset()
-    recencies: tuple[float, ...] = ()
-    shape_evidence: tuple[Evidence, ...] = ()
-    experience_evidence: tuple[Evidence, ...] = ()
-
-    @classmethod
-    def build(
-        cls,
-        projects: Sequence[ProjectRecord],
-        recencies: Sequence[float],
-        kinds: tuple[str, ...],
-    ) -> _KindSlice:
-        chosen = [(p, r) for p, r in zip(projects, recencies, strict=True) if p.kind in kinds]
-        pairs = [_kind_evidence(p, r) for p, r in chosen]
-        return cls(
-            count=len(chosen),
-            live=sum(1 for p, _ in chosen if p.live_url.strip()),
-            kinds_seen=frozenset(p.kind for p, _ in chosen),
-            recencies=tuple(r for _, r in chosen),
-            shape_evidence=tuple(shape for shape, _ in pairs),
-            experience_evidence=tuple(experience for _, experience in pairs),
-        )
-
-    def add(self, project: ProjectRecord, recency: float, kinds: tuple[str, ...]) -> _KindSlice:
-        if project.kind not in kinds:
-            return self
-        shape, experience = _kind_evidence(project, recency)
-        return _KindSlice(
-            count=self.count + 1,
-            live=self.live + bool(project.live_url.strip()),
-            kinds_seen=self.kinds_seen | {project.kind},
-            recencies=(*self.recencies, recency),
-            shape_evidence=(*self.shape_evidence, shape),
-            experience_evidence=(*self.experience_evidence, experience),
-        )
+    name: str
+    level: str
+    credit: float
+    related_to: tuple[str, ...]  # the listed technologies it stands in for
 
 
-def _kind_evidence(project: ProjectRecord, recency: float) -> tuple[Evidence, Evidence]:
-    """Return a project's evidence for a portfolio rule and for an experience rule."""
-    label = KIND_LABELS.get(project.kind, project.kind)
-    live = " with a live link" if project.live_url.strip() else ""
-    return (
-        Evidence(project.id, project.title, label + live, 1.0),
-        Evidence(project.id, project.title, label, recency),
-    )
+@functools.lru_cache(maxsize=4096)
+def related_technologies(
+    requirement: Requirement, catalogue: Catalogue
+) -> tuple[RelatedTechnology, ...]:
+    """Return the related technologies that count toward a requirement, closest first.
+
+    They are the catalogue's relations of each listed technology, at the closest level
+    found, then the requirement's own overrides ("none" drops one). A listed technology
+    is never related (it counts in full), nor is one that implies a listed technology
+    (it counts through the implication, at more).
+    """
+    listed = requirement.technologies
+    levels: dict[str, str] = {}
+    towards: dict[str, list[str]] = {}
+    rank = {level: order for order, level in enumerate(RELATED_LEVELS)}
+    for name in listed:
+        for other, level in catalogue.related(name).items():
+            known = levels.get(other)
+            if known is None or rank[level] < rank[known]:
+                levels[other], towards[other] = level, [name]
+            elif level == known:
+                towards[other].append(name)
+    for other, level in requirement.related:
+        if level == "none":
+            levels.pop(other, None)
+        else:
+            levels[other] = level
+            towards.setdefault(other, list(listed))
+    found = [
+        RelatedTechnology(name, level, RELATED_CREDITS[level], tuple(towards[name]))
+        for name, level in levels.items()
+        if name not in listed and not set(catalogue.implied(name)) & set(listed)
+    ]
+    found.sort(key=lambda item: rank[item.level])  # stable: ties keep the data's order
+    return tuple(found)
+
+
+def _or_list(names: Sequence[str], most: int = 3) -> str:
+    names = list(names)
+    if len(names) > most:
+        names = [*names[:most], f"{len(names) - most} more"]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def percent(value: float) -> str:
+    """Return a factor as the page says it: 0.5 -> "50%"."""
+    return f"{round(value * 100)}%"
 
 
 def _mean_of_best(values: Iterable[float], needed: int) -> float:
@@ -371,11 +280,26 @@ def _count(n: int, noun: str, plural: str | None = None) -> str:
 
 
 def _score_technologies(
-    requirement: Requirement, index: _Index
-) -> tuple[float, tuple[Evidence, ...], tuple[str, ...]]:
+    requirement: Requirement, index: PortfolioIndex
+) -> tuple[float, tuple[Evidence, ...], tuple[str, ...], tuple[str, ...]]:
     names = requirement.technologies
-    strengths = {name: index.strength(name) for name in names}
-    coverage = _mean_of_best(strengths.values(), requirement.needed)
+    listed = frozenset(names)
+    strengths = {name: index.strength(name, listed) for name in names}
+    related = related_technologies(requirement, index.catalogue)
+    stand_in_values = {
+        item.name: item.credit * index.strength(item.name, listed) for item in related
+    }
+    values = [*strengths.values(), *stand_in_values.values()]
+    coverage = _mean_of_best(values, requirement.needed)
+    # The related technologies that fill one of the best places, strongest first.
+    best = heapq.nlargest(requirement.needed, values)
+    floor = best[-1] if best else 0.0
+    stand_ins = tuple(
+        sorted(
+            (name for name, value in stand_in_values.items() if value > 0 and value >= floor),
+            key=lambda name: -stand_in_values[name],
+        )
+    )[: requirement.needed]
     shown = [name for name in names if strengths[name] > 0]
     missing: list[str] = []
     if len(shown) < requirement.needed:
@@ -387,6 +311,11 @@ def _score_technologies(
             missing.append("One more of: " + ", ".join(unshown))
         else:
             missing.append(f"{lacking} more of: " + ", ".join(unshown))
+    if stand_ins and len(shown) < requirement.needed:
+        credited = {item.name: item for item in related}
+        said = " and ".join(f"{name} counts {percent(credited[name].credit)}" for name in stand_ins)
+        unshown = [name for name in names if strengths[name] == 0]
+        missing.append(f"{_or_list(unshown)} would count in full: {said}, as related")
     if coverage < MET_THRESHOLD and shown:
         weak = sorted(shown, key=lambda name: strengths[name])[: requirement.needed]
         missing.append(
@@ -394,11 +323,19 @@ def _score_technologies(
             + ", ".join(weak)
             + " (more projects, paid or recent work, live and source links)"
         )
-    return coverage, index.evidence(names), tuple(missing)
+    evidence = [item for name in names for item in index.evidence_for(name, listed)]
+    for item in related:
+        if stand_in_values[item.name] > 0:
+            evidence.extend(
+                related_evidence(
+                    index.evidence_for(item.name, listed), item.credit, _or_list(item.related_to)
+                )
+            )
+    return coverage, tuple(evidence), tuple(missing), stand_ins
 
 
 def _score_portfolio_shape(
-    requirement: Requirement, index: _Index
+    requirement: Requirement, index: PortfolioIndex
 ) -> tuple[float, tuple[Evidence, ...], tuple[str, ...]]:
     chosen = index.of_kinds(requirement.kinds)
     counted, kinds_seen, live = chosen.count, chosen.kinds_seen, chosen.live
@@ -427,7 +364,7 @@ def _score_portfolio_shape(
 
 
 def _score_experience(
-    requirement: Requirement, index: _Index
+    requirement: Requirement, index: PortfolioIndex
 ) -> tuple[float, tuple[Evidence, ...], tuple[str, ...]]:
     chosen = index.of_kinds(requirement.kinds)
     recencies, evidence = chosen.recencies, chosen.experience_evidence
@@ -459,10 +396,18 @@ def _max_points(profile: RoleProfile) -> list[float]:
 
 
 def score_portfolio(
-    projects: Sequence[ProjectRecord], profile: RoleProfile, today: date
+    projects: Sequence[ProjectRecord],
+    profile: RoleProfile,
+    today: date,
+    catalogue: Catalogue | None = None,
 ) -> Readiness:
-    """Score how ready a portfolio is for a role, with the evidence for each part."""
-    return _score_index(_Index(projects, today), profile)
+    """Score how ready a portfolio is for a role, with the evidence for each part.
+
+    The catalogue says what technologies imply and which are related; without one,
+    the shipped catalogue is used.
+    """
+    catalogue = get_catalogue() if catalogue is None else catalogue
+    return _score_index(PortfolioIndex(projects, today, catalogue), profile)
 
 
 class Scorer:
@@ -473,8 +418,11 @@ class Scorer:
     the requirements, not in a rebuilt index. Results equal ``score_portfolio``.
     """
 
-    def __init__(self, projects: Sequence[ProjectRecord], today: date) -> None:
-        self._index = _Index(projects, today)
+    def __init__(
+        self, projects: Sequence[ProjectRecord], today: date, catalogue: Catalogue | None = None
+    ) -> None:
+        catalogue = get_catalogue() if catalogue is None else catalogue
+        self._index = PortfolioIndex(projects, today, catalogue)
 
     def score(self, profile: RoleProfile) -> Readiness:
         """Score the portfolio."""
@@ -485,15 +433,16 @@ class Scorer:
         return _score_index(self._index.plus(planned), profile)
 
 
-def _score_index(index: _Index, profile: RoleProfile) -> Readiness:
+def _score_index(index: PortfolioIndex, profile: RoleProfile) -> Readiness:
     parts = []
     for requirement, max_points in zip(profile.requirements, _max_points(profile), strict=True):
+        stand_ins: tuple[str, ...] = ()
         if requirement.shape == "portfolio":
             coverage, evidence, missing = _score_portfolio_shape(requirement, index)
         elif requirement.shape == "experience":
             coverage, evidence, missing = _score_experience(requirement, index)
         else:
-            coverage, evidence, missing = _score_technologies(requirement, index)
+            coverage, evidence, missing, stand_ins = _score_technologies(requirement, index)
         coverage = min(1.0, max(0.0, coverage))
         # A portfolio rule lists what it asks for, so half of it is not met.
         threshold = 1.0 if requirement.shape == "portfolio" else MET_THRESHOLD
@@ -507,6 +456,7 @@ def _score_index(index: _Index, profile: RoleProfile) -> Readiness:
                 evidence=evidence,
                 missing=missing,
                 met=met,
+                stand_ins=stand_ins,
             )
         )
     total = math.fsum(part.points for part in parts)

@@ -1,32 +1,39 @@
 """Readiness in the app: which profiles a user has, their scores, and the history.
 
-The scoring itself is pure (scoring.py); this module only gathers the data from the
-database in a fixed number of queries and records the score when it changes.
+The scoring itself is pure (scoring.py); this module gathers the data from the
+database in a fixed number of queries, records the score when it changes, and holds
+what the readiness pages and the API do: what-if, making and editing a custom profile,
+and ranking jobs. Views validate their forms and call one function here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from flask import current_app
-from sqlalchemy import delete, select
+from flask import Flask, current_app
+from sqlalchemy import delete, func, select
 
 from portfolio.caching import cache
 from portfolio.extensions import db
 from portfolio.models import DEFAULT_PROFILE, CustomProfile, ScoreSnapshot, User, utcnow
 from portfolio.projects.record import KINDS, ProjectRecord
-from portfolio.projects.services import user_records
-from portfolio.readiness.advice import NextStep, next_steps
+from portfolio.projects.services import portfolio_changed, touch_portfolio, user_records
+from portfolio.readiness import fit
+from portfolio.readiness.advice import NextStep, next_steps, what_if
 from portfolio.readiness.profiles import (
     ProfileError,
     RoleProfile,
     load_builtin_profiles,
     profile_from_dict,
+    profile_from_technologies,
     profile_to_dict,
     slugify,
 )
-from portfolio.readiness.scoring import Readiness, score_portfolio
+from portfolio.readiness.scoring import Readiness, RequirementScore, score_portfolio
+from portfolio.schemas import rules
 from portfolio.technologies.catalogue import get_catalogue
 
 #: How many score snapshots the dashboard chart shows.
@@ -40,7 +47,23 @@ def builtin_profiles() -> dict[str, RoleProfile]:
     return current_app.extensions["role_profiles"]
 
 
-def init_profiles(app) -> None:
+def init_app(app: Flask) -> None:
+    """Load the shipped profiles and record the score whenever a portfolio changes.
+
+    Called by the factory, so importing a module never wires anything: a bad profile
+    file stops the app from starting, and the signal is connected once (connecting the
+    same receiver again, for a second app, replaces it).
+    """
+    init_profiles(app)
+    portfolio_changed.connect(_record_after_change)
+
+
+def _record_after_change(user: User) -> None:
+    """Record the score whenever the portfolio changes."""
+    record_score(user)
+
+
+def init_profiles(app: Flask) -> None:
     """Load and validate the shipped profiles; a bad file stops the app from starting."""
     app.extensions["role_profiles"] = load_builtin_profiles(get_catalogue())
 
@@ -105,7 +128,7 @@ def _compute_dashboard(user: User, today: date) -> DashboardData:
     return DashboardData(counts, profile, readiness, steps, score_history(user, profile.slug))
 
 
-class PortfolioView:
+class CachedReadiness:
     """One user's readiness for any profile, computed at most once per portfolio version.
 
     Pages and API calls ask for scores and next steps of several profiles; the
@@ -215,3 +238,168 @@ def delete_custom_profile(user: User, slug: str) -> bool:
     if result.rowcount:
         record_score(user)
     return bool(result.rowcount)
+
+
+class ProfileInputError(ValueError):
+    """What a user gave for a profile cannot be used; ``field`` says where to show it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def create_profile(
+    user: User, title: str, technologies: Sequence[str], description: str = ""
+) -> RoleProfile:
+    """Make a profile from technologies (typed, or confirmed from an advert) and save it."""
+    held = db.session.scalar(
+        select(func.count(CustomProfile.id)).where(CustomProfile.user_id == user.id)
+    )
+    if held >= rules.MAX_CUSTOM_PROFILES:
+        raise ProfileInputError("title", rules.TOO_MANY_PROFILES)
+    tags = get_catalogue().normalise_tags(list(technologies))
+    unknown = [tag.name for tag in tags if not tag.catalogued]
+    known = [tag.name for tag in tags if tag.catalogued]
+    if unknown:
+        raise ProfileInputError(
+            "technologies",
+            "Not in the catalogue, so they cannot be scored: " + ", ".join(unknown) + ".",
+        )
+    if not known:
+        raise ProfileInputError("technologies", "Choose at least one technology.")
+    try:
+        role = profile_from_technologies(title, known, get_catalogue(), description)
+    except ProfileError as error:
+        raise ProfileInputError("technologies", str(error)) from None
+    return save_custom_profile(user, role)
+
+
+def custom_profile_body(user: User, slug: str) -> dict[str, Any] | None:
+    """Return the stored form of one of the user's own profiles, or None."""
+    row = db.session.scalar(
+        select(CustomProfile).where(CustomProfile.user_id == user.id, CustomProfile.slug == slug)
+    )
+    return None if row is None else dict(row.body)
+
+
+def update_custom_profile(user: User, slug: str, body: dict[str, Any]) -> RoleProfile | None:
+    """Replace one of the user's own profiles, keeping its slug; None if it is gone.
+
+    The body is validated as any stored profile is. Its score history stays (it is
+    kept by slug); the portfolio version is bumped, so no cached score of the old
+    profile can be served, and the new score is computed now: recorded in the history
+    when it is the target, and cached for the page that follows.
+    """
+    row = db.session.scalar(
+        select(CustomProfile).where(CustomProfile.user_id == user.id, CustomProfile.slug == slug)
+    )
+    if row is None:
+        return None
+    stored = profile_from_dict({**body, "slug": slug}, get_catalogue())
+    row.body = profile_to_dict(stored)
+    row.title = stored.title
+    touch_portfolio(user)
+    db.session.commit()
+    if user.target_profile == slug:
+        record_score(user)
+    CachedReadiness(user, date.today()).readiness(stored)
+    return stored
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A planned project and the score before and after it (nothing is saved)."""
+
+    planned: ProjectRecord
+    before: Readiness
+    after: Readiness
+
+    @property
+    def changes(self) -> list[tuple[RequirementScore, RequirementScore]]:
+        """Return the requirements whose points the plan raises, before and after."""
+        return [
+            (old, new)
+            for old, new in zip(self.before.parts, self.after.parts, strict=True)
+            if new.points - old.points >= 0.05
+        ]
+
+
+def plan_what_if(
+    user: User,
+    profile: RoleProfile,
+    kind: str,
+    technologies: str,
+    *,
+    live: bool,
+    source: bool,
+    today: date,
+) -> WhatIf:
+    """Score the user's portfolio with a planned project added, changing nothing."""
+    tags = get_catalogue().normalise_tags(technologies)
+    planned = ProjectRecord(
+        title="Planned project",
+        kind=kind,
+        start=today.replace(day=1),
+        ongoing=True,
+        live_url="https://example.com/planned" if live else "",
+        source_url="https://example.com/planned-source" if source else "",
+        technologies=tuple(tag.name for tag in tags),
+    )
+    before, after = what_if(user_records(user), profile, today, planned)
+    return WhatIf(planned, before, after)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Jobs ranked by readiness (best first), and adverts that could not be scored."""
+
+    fits: list[fit.Fit]
+    unranked: list[fit.Unranked]
+
+
+def rank_jobs(
+    user: User, adverts: Sequence[fit.Advert], slugs: Sequence[str], today: date
+) -> Ranking:
+    """Rank adverts (made into profiles, not saved) and saved profiles by readiness.
+
+    Raises ProfileInputError naming the first slug the user has no profile for.
+    """
+    available = user_profiles(user)
+    for index, slug in enumerate(slugs):
+        if slug not in available:
+            raise ProfileInputError(f"profiles/{index}", rules.NO_SUCH_PROFILE.format(slug=slug))
+    view = CachedReadiness(user, today)
+    catalogue = get_catalogue()
+    fits: list[fit.Fit] = []
+    unranked: list[fit.Unranked] = []
+    for position, advert in enumerate(adverts):
+        profile = fit.advert_profile(advert, catalogue)
+        if profile is None:
+            unranked.append(fit.Unranked(position, advert.title, fit.NO_TECHNOLOGIES))
+            continue
+        technologies = tuple(t for r in profile.requirements for t in r.technologies)
+        fits.append(_fit(view, position, advert.title, "advert", profile, technologies))
+    for offset, slug in enumerate(slugs):
+        profile = available[slug]
+        fits.append(_fit(view, len(adverts) + offset, profile.title, "profile", profile))
+    return Ranking(fit.rank(fits), unranked)
+
+
+def _fit(
+    view: CachedReadiness,
+    position: int,
+    title: str,
+    source: str,
+    profile: RoleProfile,
+    technologies: tuple[str, ...] = (),
+) -> fit.Fit:
+    return fit.Fit(
+        position=position,
+        title=title,
+        source=source,
+        profile=profile,
+        readiness=view.readiness(profile),
+        steps=tuple(view.steps(profile)),
+        technologies=technologies,
+    )

@@ -1,4 +1,6 @@
-"""Readiness views: profiles side by side, one profile explained, adverts, what-if."""
+"""Readiness views: profiles side by side, one profile explained, adverts, what-if,
+which jobs fit, and editing a custom profile. Each validates its form and calls one
+function of the readiness service."""
 
 from __future__ import annotations
 
@@ -7,23 +9,27 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portfolio.projects.record import KIND_LABELS, ProjectRecord
-from portfolio.projects.services import portfolio_changed, user_records
+from portfolio.projects.record import KIND_LABELS
 from portfolio.readiness import service
-from portfolio.readiness.advice import what_if
 from portfolio.readiness.charts import coverage_chart
-from portfolio.readiness.forms import AdvertForm, ProfileForm, TargetForm, WhatIfForm
-from portfolio.readiness.profiles import ProfileError, profile_from_technologies
+from portfolio.readiness.forms import (
+    AdvertForm,
+    ProfileEditForm,
+    ProfileForm,
+    RankForm,
+    TargetForm,
+    WhatIfForm,
+)
+from portfolio.readiness.profiles import ProfileError, RoleProfile
 from portfolio.technologies.catalogue import get_catalogue
 from portfolio.technologies.extract import extract_technologies
 
 bp = Blueprint("readiness", __name__, url_prefix="/readiness")
 
 
-@portfolio_changed.connect
-def _record_after_change(user) -> None:
-    """Record the score whenever the portfolio changes."""
-    service.record_score(user)
+def _own_profile(slug: str) -> RoleProfile:
+    """Return a profile the user can pick, or answer 404."""
+    return service.user_profiles(current_user).get(slug) or abort(404)
 
 
 @bp.before_request
@@ -35,7 +41,7 @@ def require_login() -> None:
 @bp.route("/")
 def profiles():
     """Compare readiness for every profile side by side."""
-    view = service.PortfolioView(current_user, date.today())
+    view = service.CachedReadiness(current_user, date.today())
     available = service.user_profiles(current_user)
     rows = [(profile, view.readiness(profile)) for profile in available.values()]
     return render_template(
@@ -52,7 +58,7 @@ def profile(slug: str):
     """Explain the score for one profile, requirement by requirement."""
     available = service.user_profiles(current_user)
     role = available.get(slug) or abort(404)
-    view = service.PortfolioView(current_user, date.today())
+    view = service.CachedReadiness(current_user, date.today())
     readiness = view.readiness(role)
     return render_template(
         "readiness/profile.html",
@@ -84,31 +90,19 @@ def set_target():
 @bp.route("/profile/<slug>/what-if")
 def whatif(slug: str):
     """Show the score a planned project would give (changes nothing)."""
-    available = service.user_profiles(current_user)
-    role = available.get(slug) or abort(404)
+    role = _own_profile(slug)
     form = WhatIfForm(request.args)
     result = None
     if request.args and form.validate():
-        tags = get_catalogue().normalise_tags(form.technologies.data)
-        planned = ProjectRecord(
-            title="Planned project",
-            kind=form.kind.data,
-            start=date.today().replace(day=1),
-            ongoing=True,
-            live_url="https://example.com/planned" if form.live.data else "",
-            source_url="https://example.com/planned-source" if form.source.data else "",
-            technologies=tuple(tag.name for tag in tags),
+        result = service.plan_what_if(
+            current_user,
+            role,
+            form.kind.data,
+            form.technologies.data,
+            live=bool(form.live.data),
+            source=bool(form.source.data),
+            today=date.today(),
         )
-        before, after = what_if(user_records(current_user), role, date.today(), planned)
-        result = {
-            "planned": planned,
-            "before": before,
-            "after": after,
-            "changes": [
-                (b, a) for b, a in zip(before.parts, after.parts, strict=True)
-                if a.points - b.points >= 0.05
-            ],
-        }  # fmt: skip
     status = 422 if form.errors else 200
     return render_template(
         "readiness/whatif.html", role=role, form=form, result=result, kind_labels=KIND_LABELS
@@ -122,29 +116,56 @@ def new_profile():
     if request.method == "POST":
         form.found.choices = [(name, name) for name in request.form.getlist("found")]
     if form.validate_on_submit():
-        names = list(form.found.data or [])
-        names += [n for n in (form.technologies.data or "").replace(";", ",").split(",")]
-        tags = get_catalogue().normalise_tags(names)
-        unknown = [tag.name for tag in tags if not tag.catalogued]
-        known = [tag.name for tag in tags if tag.catalogued]
-        if unknown:
-            form.technologies.errors.append(
-                "Not in the catalogue, so they cannot be scored: " + ", ".join(unknown) + "."
+        names = [*(form.found.data or []), form.technologies.data or ""]
+        try:
+            stored = service.create_profile(
+                current_user, form.title.data, names, form.description.data or ""
             )
-        elif not known:
-            form.technologies.errors.append("Choose at least one technology.")
+        except service.ProfileInputError as error:
+            form[error.field].errors.append(error.message)
         else:
-            try:
-                role = profile_from_technologies(
-                    form.title.data, known, get_catalogue(), form.description.data or ""
-                )
-            except ProfileError as error:
-                form.technologies.errors.append(str(error))
-            else:
-                stored = service.save_custom_profile(current_user, role)
-                flash(f"Profile “{stored.title}” saved.", "success")
-                return redirect(url_for("readiness.profile", slug=stored.slug))
+            flash(f"Profile “{stored.title}” saved.", "success")
+            return redirect(url_for("readiness.profile", slug=stored.slug))
     return render_template("readiness/new_profile.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/profile/<slug>/edit", methods=["GET", "POST"])
+def edit_profile(slug: str):
+    """Edit one of the user's own profiles: its title, technologies and weights."""
+    stored = service.custom_profile_body(current_user, slug) or abort(404)
+    form = ProfileEditForm.editing(stored)
+    if form.validate_on_submit():
+        try:
+            role = service.update_custom_profile(current_user, slug, form.body)
+        except ProfileError as error:  # the schema passed: only a change meanwhile
+            form.form_errors.append(str(error))
+        else:
+            if role is None:
+                abort(404)
+            flash(f"Profile “{role.title}” saved; its score is up to date.", "success")
+            return redirect(url_for("readiness.profile", slug=slug))
+    return render_template(
+        "readiness/edit_profile.html", form=form, slug=slug
+    ), 422 if form.errors else 200
+
+
+@bp.route("/which-jobs-fit", methods=["GET", "POST"])
+def which_jobs_fit():
+    """Rank pasted adverts and saved profiles by readiness, with reasons (saves nothing)."""
+    available = service.user_profiles(current_user)
+    form = RankForm()
+    form.profiles.choices = [(slug, role.title) for slug, role in available.items()]
+    ranking = None
+    if form.validate_on_submit():
+        try:
+            ranking = service.rank_jobs(
+                current_user, form.pasted, form.profiles.data or [], date.today()
+            )
+        except service.ProfileInputError as error:
+            form.profiles.errors = [*form.profiles.errors, error.message]
+    return render_template(
+        "readiness/fit.html", form=form, ranking=ranking
+    ), 422 if form.errors else 200
 
 
 @bp.route("/profiles/from-advert", methods=["GET", "POST"])

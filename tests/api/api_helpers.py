@@ -12,12 +12,12 @@ from portfolio.models import User
 from portfolio.tokens.services import create_token
 
 
-def make_token(app: Flask, email: str, name: str = "tests") -> str:
-    """Create a token for the account with this email and return its secret."""
+def make_token(app: Flask, email: str, name: str = "tests", scope: str = "write", **more) -> str:
+    """Create a token (read and write, unless told) for the account; return its secret."""
     with app.app_context():
         owner = db.session.scalar(select(User).where(User.email == email))
         assert owner is not None, f"no account {email}"
-        _, secret = create_token(owner, name)
+        _, secret = create_token(owner, name, scope, **more)
         return secret
 
 

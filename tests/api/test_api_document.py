@@ -28,15 +28,17 @@ UNDOCUMENTED = {"api.openapi_document", "api.docs"}
 OPERATION_IDS = {
     "listProjects", "createProject", "getProject", "replaceProject", "updateProject",
     "deleteProject", "searchTechnologies", "listMyTechnologies", "listProfiles", "getProfile",
-    "getReadiness", "exportJsonResume", "importJsonResume",
+    "getReadiness", "rankJobs", "exportJsonResume", "importJsonResume",
 }  # fmt: skip
 COMPONENTS = [
     "Problem", "FieldError", "ProjectInput", "ProjectPatch", "Project", "ProjectPage",
     "Technology", "TechnologyList", "TechnologyUsage", "Requirement", "Profile",
     "ProfileList", "Readiness", "ReadinessPart", "JsonResume", "ImportResult", "NextStep",
+    "JobsToRank", "JobRanking",
 ]  # fmt: skip
 SHARED_RESPONSES = ["Unauthorised", "MalformedJson", "NotFound", "Conflict", "TooLarge",
-                    "UnsupportedMediaType", "Invalid"]  # fmt: skip
+                    "UnsupportedMediaType", "Invalid", "PreconditionFailed",
+                    "InsufficientScope", "TooManyRequests"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +146,8 @@ def test_project_limits_are_the_rules(doc):
     project = schemas["Project"]
     assert project["required"] == list(project["properties"])
     assert list(project["properties"]) == [
-        "id", *ProjectIn.model_fields, "created_at", "updated_at", "needs_attention",
+        "id", *ProjectIn.model_fields, "created_at", "updated_at", "version",
+        "needs_attention",
     ]  # fmt: skip
     assert project["properties"]["start"]["type"] == ["string", "null"]
     assert "title" not in project["properties"]["title"]  # pydantic's own titles are gone

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from api_helpers import new_project
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from portfolio.projects.services import user_records
 from portfolio.readiness import service
 from portfolio.readiness.profiles import profile_from_technologies
 from portfolio.readiness.scoring import score_portfolio
+from portfolio.schemas import rules
 from portfolio.technologies.catalogue import get_catalogue
 
 
@@ -100,3 +102,97 @@ def test_readiness_of_an_empty_portfolio(api):
     body = api.get("/api/v1/profiles/back-end-engineer/readiness").get_json()
     assert body["score"] == 0 and body["met"] == 0
     assert all(p["evidence"] == [] for p in body["parts"])
+
+
+RANK = "/api/v1/readiness/rank"
+ADVERTS = [
+    {"title": "Junior PHP developer", "text": "Online shops in PHP and Laravel, on MySQL."},
+    {"title": "Python back-end developer", "text": "Python services: Django, PostgreSQL."},
+    {"title": "Java engineer", "text": "Spring Boot services on Oracle."},
+]
+
+
+def test_evidence_says_how_it_counts(api):
+    new_project(api, kind="paid", technologies=["Laravel", "PostgreSQL"])
+    body = api.get("/api/v1/profiles/back-end-engineer/readiness").get_json()
+    parts = {p["requirement"]: p for p in body["parts"]}
+    (php,) = parts["server-languages"]["evidence"]
+    assert (php["reason"], php["credit"]) == ("PHP, from Laravel", "implied")
+    (postgres,) = parts["databases"]["evidence"]
+    assert postgres["credit"] == "related"
+    assert postgres["reason"] == "PostgreSQL, related to MySQL, Oracle or SQL Server"
+    assert all(e["credit"] is None for e in parts["experience"]["evidence"])
+
+
+def test_three_adverts_are_ranked_with_the_held_stack_first_and_reasons(api):
+    new_project(api, kind="paid", ongoing=True, live_url="https://b.example",
+                technologies=["Python", "Django", "PostgreSQL"])  # fmt: skip
+    response = api.post(RANK, json={"adverts": ADVERTS, "profiles": ["back-end-engineer"]})
+    assert response.status_code == 200
+    body = response.get_json()
+    titles = [item["title"] for item in body["items"]]
+    assert titles[0] == "Python back-end developer" and titles[-1] == "Java engineer"
+    assert [item["rank"] for item in body["items"]] == [1, 2, 3, 4]
+    scores = [item["score"] for item in body["items"]]
+    assert scores == sorted(scores, reverse=True)
+    first = body["items"][0]
+    assert first["source"] == "advert" and first["profile"] is None
+    assert first["met"] == len(first["met_requirements"]) == 3 and first["requirements"] == 4
+    assert first["technologies"] == ["Python", "PostgreSQL", "Django"]
+    assert first["biggest_gap"]["points_missing"] > 0
+    assert first["next_step"]["text"] and first["next_step"]["gain"] > 0
+    saved = next(item for item in body["items"] if item["source"] == "profile")
+    assert saved["profile"] == "back-end-engineer" and saved["technologies"] == []
+    assert body["unranked"] == [] and body["computed_on"]
+
+
+def test_ranking_saves_nothing_and_lists_adverts_without_technologies(app, api):
+    body = api.post(RANK, json={"adverts": [*ADVERTS, {"title": "Kind team"}]}).get_json()
+    assert len(body["items"]) == 3
+    (unranked,) = body["unranked"]
+    assert (unranked["advert"], unranked["title"]) == (3, "Kind team")
+    assert "names no technology" in unranked["reason"]
+    assert api.get("/api/v1/profiles").get_json()["items"][-1]["builtin"] is True
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer", "message"),
+    [
+        ({}, "", rules.NOTHING_TO_RANK),
+        ({"adverts": [{"title": " "}]}, "/adverts/0/title", rules.ADVERT_TITLE_REQUIRED),
+        ({"adverts": [{"title": "A\nB"}]}, "/adverts/0/title", rules.ONE_LINE),
+        ({"adverts": [{"title": "Dev", "pay": 1}]}, "/adverts/0/pay", "Is not an advert field."),
+        ({"adverts": [{"title": "Dev"}] * (rules.MAX_ADVERTS + 1)}, "/adverts",
+         rules.TOO_MANY_ADVERTS),
+        ({"profiles": ["astronaut"]}, "/profiles/0",
+         rules.NO_SUCH_PROFILE.format(slug="astronaut")),
+        ({"profiles": ["Back End"]}, "/profiles/0", rules.ID_CHARACTERS),
+        ({"profiles": "back-end-engineer"}, "/profiles", "Must be an array, not text."),
+    ],
+    ids=["empty", "blank-title", "two-lines", "unknown-field", "too-many", "not-yours", "bad-slug",
+         "not-a-list"],
+)  # fmt: skip
+def test_bad_rankings_are_problems_with_pointers(api, body, pointer, message):
+    response = api.post(RANK, json=body)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    errors = response.get_json()["errors"]
+    assert {"pointer": pointer, "message": message} in [
+        {"pointer": e["pointer"], "message": e["message"]} for e in errors
+    ]
+
+
+def test_another_user_s_profile_cannot_be_ranked(app, api, bob_api):
+    with app.app_context():
+        bob = db.session.scalar(select(User).where(User.email == "bob@example.com"))
+        slug = service.save_custom_profile(
+            bob, profile_from_technologies("Bob's role", ["Rust"], get_catalogue())
+        ).slug
+    assert bob_api.post(RANK, json={"profiles": [slug]}).status_code == 200
+    assert api.post(RANK, json={"profiles": [slug]}).status_code == 422
+
+
+def test_ranking_needs_a_token_and_json(app, api):
+    assert app.test_client().post(RANK, json={"adverts": ADVERTS}).status_code == 401
+    assert api.post(RANK, data="adverts", content_type="text/plain").status_code == 415
+    assert api.post(RANK, data="{", content_type="application/json").status_code == 400

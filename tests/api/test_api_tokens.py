@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+import pytest
 from api_helpers import Api, make_token
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from portfolio.extensions import db
-from portfolio.models import ApiToken
+from portfolio.models import ApiToken, Project, User, utcnow
 from portfolio.tokens.services import hash_token
 
 TOKEN_RE = re.compile(r'<code id="new-token">(pt_[A-Za-z0-9_-]+)</code>')
@@ -132,3 +134,109 @@ def test_unknown_or_malformed_tokens_get_401(api, app, token):
     # The scheme is case-insensitive (RFC 7235).
     ok = Api(app, None).get("/api/v1/projects", headers={"Authorization": f"bearer {token}"})
     assert ok.status_code == 200
+
+
+# Scopes, expiry, and what a password change does to tokens. ---------------------------
+
+PROJECT = {"title": "Booking API", "kind": "personal", "start": "2025-01"}
+
+
+def _create_on_page(user, **fields):
+    data = {"name": "CV script", **fields}
+    return user.post("/auth/tokens/", data, form_path="/auth/tokens/")
+
+
+def test_the_page_makes_read_only_tokens_for_thirty_days_unless_told(user, app):
+    page = user.client.get("/auth/tokens/").get_data(as_text=True)
+    assert re.search(r'<input checked id="scope-0" name="scope" type="radio" value="read">', page)
+    assert '<option selected value="30">' in page
+    response = _create_on_page(user, scope="read", expires_in_days="30")
+    assert response.status_code == 200
+    with app.app_context():
+        token = db.session.scalar(select(ApiToken))
+        assert token.scope == "read"
+        assert abs(token.expires_at - token.created_at - timedelta(days=30)) < timedelta(seconds=5)
+    assert "Read only" in response.get_data(as_text=True)
+
+
+def test_a_token_may_read_and_write_and_never_expire_when_chosen(user, app):
+    response = _create_on_page(user, scope="write", expires_in_days="never")
+    secret = TOKEN_RE.search(response.get_data(as_text=True)).group(1)
+    with app.app_context():
+        token = db.session.scalar(select(ApiToken))
+        assert (token.scope, token.expires_at) == ("write", None)
+    assert Api(app, secret).post("/api/v1/projects", json=PROJECT).status_code == 201
+
+
+def test_an_unknown_scope_or_lifetime_is_refused_with_the_rule(user):
+    response = _create_on_page(user, scope="admin", expires_in_days="9999")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Choose what the token may do: read only or read and write." in page
+    assert "Choose a lifetime from 1 to 365 days, or none." in page
+
+
+def test_a_read_token_reads_but_may_not_write(user, app):
+    read = Api(app, make_token(app, "ada@example.com", scope="read"))
+    assert read.get("/api/v1/projects").status_code == 200
+    assert read.post("/api/v1/readiness/rank", json={"profiles": ["back-end-engineer"]}
+                     ).status_code == 200  # fmt: skip
+    for method, path in (("POST", "/api/v1/projects"), ("PUT", "/api/v1/projects/1"),
+                         ("PATCH", "/api/v1/projects/1"), ("DELETE", "/api/v1/projects/1"),
+                         ("POST", "/api/v1/imports/json-resume")):  # fmt: skip
+        response = read.open(method, path, json=PROJECT)
+        assert response.status_code == 403, (method, path)
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["type"].endswith("#problem-insufficient-scope")
+        challenge = response.headers["WWW-Authenticate"]
+        assert 'error="insufficient_scope"' in challenge and 'scope="write"' in challenge
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Project)) == 0
+
+
+def test_an_expired_token_gets_401(user, app):
+    secret = make_token(app, "ada@example.com", expires_in_days=1)
+    api = Api(app, secret)
+    assert api.get("/api/v1/projects").status_code == 200
+    with app.app_context():
+        db.session.execute(update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    response = api.get("/api/v1/projects")
+    assert response.status_code == 401
+    assert "expired" in response.get_json()["detail"]
+    assert "You have no tokens." in user.client.get("/auth/tokens/").get_data(as_text=True)
+
+
+def _change_password(user, **more):
+    return user.post(
+        "/auth/account",
+        {"current": "correct horse battery", "password": "a new long password",
+         "confirm": "a new long password", **more},
+    )  # fmt: skip
+
+
+def test_password_change_revokes_the_tokens_when_the_owner_says_so(user, app):
+    api = Api(app, make_token(app, "ada@example.com"))
+    page = user.client.get("/auth/account").get_data(as_text=True)
+    assert re.search(r'<input [^>]*checked id="revoke_tokens" name="revoke_tokens"', page)
+    assert _change_password(user, revoke_tokens="y").status_code == 302
+    assert api.get("/api/v1/projects").status_code == 401
+    assert "your API tokens are revoked" in user.client.get("/auth/account").get_data(as_text=True)
+
+
+def test_password_change_keeps_the_tokens_when_the_owner_says_so(user, app):
+    api = Api(app, make_token(app, "ada@example.com"))
+    assert _change_password(user).status_code == 302  # the box left unticked
+    assert api.get("/api/v1/projects").status_code == 200
+
+
+def test_a_user_holds_at_most_fifty_tokens(user, app):
+    from portfolio.schemas import rules
+    from portfolio.tokens.services import TokenError, create_token
+
+    with app.app_context():
+        owner = db.session.scalar(select(User))
+        for n in range(rules.MAX_TOKENS):
+            create_token(owner, f"token {n}")
+        with pytest.raises(TokenError, match="at most 50 tokens; revoke one first"):
+            create_token(owner, "one too many")

@@ -6,7 +6,8 @@ ApacheBench for a fixed number of requests, and prints one table: requests per s
 the ratio to /healthz measured in the same run, and p50/p95 latency. It also prints the
 SQL queries each page runs at 5 and at 200 projects, the workers' memory after the run,
 and the dashboard of one user in a database of 10,000 users and 300,000 projects against
-the same page in a database holding that user alone.
+the same page in a database holding that user alone, and the time one PDF takes to
+render without the cache.
 
 The load generator and the server share this machine's cores, so only ratios measured
 in one run mean anything; absolute numbers drift from run to run.
@@ -186,6 +187,8 @@ def seed(url: str, projects: int, public: int, crowd_users: int = 0, crowd_proje
                     "group_by": "kind",
                     "noindex": True,
                     "show_badge": True,
+                    "pdf_for_visitors": True,
+                    "paper_size": "a4",
                 }
             ],
         )
@@ -340,6 +343,8 @@ def pages(session: str) -> dict[str, tuple[str, dict[str, str]]]:
         "project list": ("/projects/", cookie),
         "public page": (f"/p/{SHARE_TOKEN}", {}),
         "public page download": ("/share/download/portfolio.html", cookie),
+        "PDF download": ("/share/download/portfolio.pdf", cookie),
+        "public PDF": (f"/p/{SHARE_TOKEN}/portfolio.pdf", {}),
         "JSON Resume export": ("/api/v1/exports/json-resume", bearer),
         "readiness API": ("/api/v1/profiles/back-end-engineer/readiness", bearer),
     }
@@ -386,11 +391,42 @@ def bench_database(kind: str, pg_server: str | None, workdir: Path, requests: in
     count_paths = {name: path for name, (path, _) in pages("").items() if name != "/healthz"}
     few = queries_per_page(small, count_paths)
     many = queries_per_page(url, count_paths)
+    bench_pdf_render(url)
+
     print("\n| page | SQL queries at 5 projects | at 200 projects | equal |")
     print("|---|---:|---:|---|")
     for name in count_paths:
         equal = "yes" if few[name] == many[name] else "NO"
         print(f"| {name} | {few[name]} | {many[name]} | {equal} |")
+
+
+def bench_pdf_render(url: str, rounds: int = 5) -> None:
+    """Time the PDF render itself (no cache), in-process, against the HTML download's."""
+    from portfolio.caching import DEFAULT_PDF_CACHE_BYTES
+
+    app = create_app({"SECRET_KEY": "pdf", "SQLALCHEMY_DATABASE_URI": url, "CACHE_SIZE": 0})
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/auth/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token})
+    times, sizes = {}, {}
+    for name, path in (("PDF", "/share/download/portfolio.pdf"),
+                       ("HTML", "/share/download/portfolio.html")):  # fmt: skip
+        response = client.get(path)  # the first also loads WeasyPrint and the font
+        sizes[name] = len(response.data)
+        started = time.perf_counter()
+        for _ in range(rounds):
+            assert client.get(path).status_code == 200
+        times[name] = (time.perf_counter() - started) / rounds
+    with app.app_context():
+        db.engine.dispose()
+    print(
+        f"\nPDF render, uncached, 50 public projects: {times['PDF'] * 1000:.0f} ms "
+        f"({times['PDF'] / times['HTML']:.0f}x the HTML download's {times['HTML'] * 1000:.1f} ms); "
+        f"the file is {sizes['PDF'] / 1024:.0f} KiB, so the per-process PDF cache "
+        f"({DEFAULT_PDF_CACHE_BYTES // 2**20} MiB) holds about "
+        f"{DEFAULT_PDF_CACHE_BYTES // sizes['PDF']} of them"
+    )
 
 
 def bench_scale(kind: str, pg_server: str | None, workdir: Path, requests: int) -> None:

@@ -54,14 +54,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def live_server(tmp_path, postgres_or_sqlite_url) -> Iterator[str]:
+def live_server(tmp_path, browser_database_url) -> Iterator[str]:
     """Serve a fresh app on a free port and return its base URL."""
     from flask_migrate import upgrade
 
     app = create_app(
         {
             "SECRET_KEY": "browser-test-key",
-            "SQLALCHEMY_DATABASE_URI": postgres_or_sqlite_url,
+            "SQLALCHEMY_DATABASE_URI": browser_database_url,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
@@ -79,7 +79,7 @@ def live_server(tmp_path, postgres_or_sqlite_url) -> Iterator[str]:
 
 
 @pytest.fixture
-def postgres_or_sqlite_url(tmp_path) -> str:
+def browser_database_url(tmp_path) -> str:
     """Browser tests use a fresh SQLite file; the database tests cover PostgreSQL."""
     return f"sqlite:///{tmp_path / 'browser.sqlite'}"
 

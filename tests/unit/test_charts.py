@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from portfolio.projects.record import ProjectRecord
-from portfolio.readiness.charts import coverage_chart, history_chart
+from portfolio.readiness.charts import coverage_chart, history_chart, rule_changes_within
 from portfolio.readiness.profiles import Requirement, RoleProfile
-from portfolio.readiness.scoring import score_portfolio
+from portfolio.readiness.scoring import RULE_CHANGES, RuleChange, score_portfolio
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -103,3 +103,38 @@ def test_coverage_chart_has_a_bar_and_label_per_requirement() -> None:
 def test_coverage_chart_with_no_requirements_is_still_valid() -> None:
     empty = score_portfolio([], PROFILE, date(2025, 6, 1))
     _parse(coverage_chart(type(empty)(total=0.0, parts=())))
+
+
+CHANGE = RuleChange(date(2026, 11, 29), "Implied & related <technologies> count")
+
+
+def test_history_chart_marks_the_day_the_rules_changed() -> None:
+    points = [(datetime(2026, 11, 20, 9), 40.0), (datetime(2026, 12, 2, 9), 55.0)]
+    svg = history_chart(points, rule_changes=[CHANGE])
+    root = _parse(svg)
+    (mark,) = root.findall(f"{SVG}g[@class='rule-change']")
+    assert "29 Nov 2026" in mark.find(f"{SVG}title").text
+    assert "<technologies>" in mark.find(f"{SVG}title").text  # escaped in the markup
+    assert "&lt;technologies&gt;" in svg
+    desc = root.find(f"{SVG}desc").text
+    assert "The scoring rules changed on 29 Nov 2026" in desc
+    assert "not from new work" in desc
+    # The mark sits between the two points, on the day itself.
+    x = float(mark.find(f"{SVG}line").get("x1"))
+    xs = [float(c.get("cx")) for c in root.findall(f"{SVG}circle")]
+    assert xs[0] < x < xs[1]
+
+
+def test_a_rule_change_outside_the_history_is_not_marked() -> None:
+    before = [(datetime(2026, 11, 1), 40.0), (datetime(2026, 11, 20), 45.0)]
+    after = [(datetime(2026, 12, 1), 40.0), (datetime(2026, 12, 20), 45.0)]
+    for points in (before, after, [], [(datetime(2026, 12, 1), 40.0)]):
+        assert rule_changes_within(points, [CHANGE]) == []
+        assert "rule-change" not in history_chart(points, rule_changes=[CHANGE])
+    assert rule_changes_within([*before, *after], [CHANGE]) == [CHANGE]
+
+
+def test_the_shipped_rule_changes_are_dated_in_order() -> None:
+    days = [change.day for change in RULE_CHANGES]
+    assert days == sorted(days) and days
+    assert RULE_CHANGES[-1].what

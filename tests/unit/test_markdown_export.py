@@ -67,7 +67,7 @@ def portfolio() -> tuple[PortfolioOwner, list[ProjectRecord]]:
             start=date(2023, 1, 1),
             end=date(2024, 6, 1),
             summary="Rebuilt the payments API.",
-            description="This is Markdown the user wrote and is not exported.",
+            description="This is *Markdown* the user wrote, <b>with raw HTML</b>.",
             highlights=("Cut p95 latency by 40%", "Zero-downtime migration"),
             live_url="https://pay.example.com",
             source_url="https://git.example.com/pay",
@@ -105,7 +105,9 @@ def test_structure() -> None:
     assert "[Live site](https://pay.example.com) · [Source code](https://git.example.com/pay)" in (
         text
     )
-    assert "not exported" not in text
+    # The description comes after the summary, as Markdown, its raw HTML removed.
+    assert "Rebuilt the payments API.\n\nThis is *Markdown* the user wrote, with raw HTML." in text
+    assert "<b>" not in text
     assert text.endswith("\n")
 
 

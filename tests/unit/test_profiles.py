@@ -17,8 +17,10 @@ from portfolio.readiness.profiles import (
     profile_from_dict,
     profile_from_technologies,
     profile_to_dict,
+    requirement_from_dict,
     slugify,
 )
+from portfolio.schemas import rules
 from portfolio.technologies.catalogue import get_catalogue
 
 CATALOGUE = get_catalogue()
@@ -92,29 +94,66 @@ def _broken(change: Any) -> dict[str, Any]:
         ),
         (
             lambda d: d["requirements"][1]["technologies"].__setitem__(0, "postgres"),
-            "requirements[1].technologies[0]: 'postgres' is not in the catalogue "
-            "(did you mean 'PostgreSQL'?)",
+            "requirements[1].technologies[0]: 'postgres' is not in the catalogue: "
+            "did you mean 'PostgreSQL'?",
         ),
-        (lambda d: d["requirements"][0].__setitem__("weight", 0), "requirements[0].weight"),
-        (lambda d: d["requirements"][0].__setitem__("weight", True), "requirements[0].weight"),
+        (
+            lambda d: d["requirements"][0].__setitem__("weight", 0),
+            "requirements[0].weight: Must be at least 1.",
+        ),
+        (
+            lambda d: d["requirements"][0].__setitem__("weight", True),
+            "requirements[0].weight: Must be a whole number, not a boolean.",
+        ),
+        (lambda d: d["requirements"][0].__setitem__("weight", 2.0), "requirements[0].weight"),
         (lambda d: d["requirements"][0].__setitem__("shape", "some"), "requirements[0].shape"),
         (lambda d: d["requirements"][0].__setitem__("needed", 5), "requirements[0].needed"),
-        (lambda d: d["requirements"][0].pop("label"), "requirements[0].label: is required"),
-        (lambda d: d["requirements"][0].__setitem__("min_live", 1), "requirements[0].min_live"),
-        (lambda d: d["requirements"][1].__setitem__("id", "server-languages"), "listed twice"),
+        (
+            lambda d: d["requirements"][0].pop("label"),
+            "requirements[0].label: This field is required.",
+        ),
+        (
+            lambda d: d["requirements"][0].__setitem__("min_live", 1),
+            "requirements[0].min_live: Does not apply to a requirement of shape 'any'.",
+        ),
+        (
+            lambda d: d["requirements"][1].__setitem__("id", "server-languages"),
+            "requirements[1]: Its id 'server-languages' is listed twice",
+        ),
+        (
+            lambda d: d["requirements"][0]["technologies"].append("PHP"),
+            "requirements[0].technologies[4]: 'PHP' is listed twice.",
+        ),
         (lambda d: d["requirements"][3]["technologies"].append("Python"), "is not a practice"),
         (lambda d: d["requirements"][4]["kinds"].append("hobby"), "requirements[4].kinds[4]"),
         (lambda d: d["requirements"][4].__setitem__("min_kinds", 9), "requirements[4].min_kinds"),
-        (lambda d: d["requirements"][5].pop("kinds"), "requirements[5].kinds: is required"),
+        (
+            lambda d: d["requirements"][4].update(min_projects=0, min_kinds=0, min_live=0),
+            "requirements[4]: A portfolio requirement needs min_projects, min_kinds or min_live.",
+        ),
+        (
+            lambda d: d["requirements"][5].pop("kinds"),
+            "requirements[5].kinds: List at least one kind of project.",
+        ),
         (
             lambda d: d["requirements"][7]["technologies"].append("CSS"),
-            "requirements[7].technologies: a skill names exactly one technology",
+            "requirements[7].technologies: A skill names exactly one technology.",
         ),
-        (lambda d: d.__setitem__("requirements", []), "requirements: must be a non-empty list"),
-        (lambda d: d.__setitem__("requirement", []), "requirement: is not a known field"),
+        (
+            lambda d: d.__setitem__("requirements", []),
+            "requirements: List at least one requirement.",
+        ),
+        (
+            lambda d: d.__setitem__("requirement", []),
+            "requirement: Is not a role profile field.",
+        ),
         (lambda d: d.__setitem__("slug", "Back End"), "slug:"),
-        (lambda d: d.pop("title"), "title: is required"),
-        (lambda d: d["hours_per_week"].__setitem__("min", 50), "hours_per_week: min 50"),
+        (lambda d: d.pop("title"), "title: Give the role a title."),
+        (lambda d: d.__setitem__("description", "  "), "description: This cannot be empty."),
+        (
+            lambda d: d["hours_per_week"].__setitem__("min", 50),
+            "hours_per_week: The minimum, 50, is more than the maximum, 45.",
+        ),
         (lambda d: d["x-salary"].__setitem__("currency", "pounds"), "x-salary.currency"),
         (lambda d: d["skills"][0].__setitem__("keywords", "PHP"), "skills[0].keywords"),
     ],
@@ -126,8 +165,71 @@ def test_bad_profiles_name_the_place(change: Any, message: str) -> None:
 
 
 def test_a_profile_must_be_an_object() -> None:
-    with pytest.raises(ProfileError, match="JSON object"):
+    with pytest.raises(ProfileError, match=r"^Must be an object, not an array\.$"):
         profile_from_dict([], CATALOGUE)
+
+
+def test_a_control_character_in_a_requirement_label_is_refused() -> None:
+    data = _broken(lambda d: d["requirements"][2].__setitem__("label", "APIs\x07 and frameworks"))
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict(data, CATALOGUE)
+    assert str(caught.value) == (
+        "requirements[2].label: Remove the control character U+0007: it cannot be stored or shown."
+    )
+    assert caught.value.problems[0].location == ("requirements", 2, "label")
+
+
+def test_a_direction_override_in_the_title_is_refused() -> None:
+    data = _broken(lambda d: d.__setitem__("title", "Back-end \u202eengineer"))
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict(data, CATALOGUE)
+    assert str(caught.value) == (
+        "title: Remove the text-direction character U+202E: it reorders the text around it."
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.__setitem__("salary_text", "£1"), "salary_text: Is not a role profile field."),
+        (lambda d: d.__setitem__("job_type", "Any"), "job_type: Is not a role profile field."),
+        (
+            lambda d: d["requirements"][3].__setitem__("notes", "x"),
+            "requirements[3].notes: Is not a requirement field.",
+        ),
+        (lambda d: d["skills"][1].__setitem__("colour", "red"), "skills[1].colour: Is not a skill"),
+        (
+            lambda d: d["hours_per_week"].__setitem__("avg", 40),
+            "hours_per_week.avg: Is not an hours-per-week field.",
+        ),
+        (lambda d: d["x-salary"].__setitem__("bonus", 1), "x-salary.bonus: Is not a"),
+    ],
+)
+def test_unknown_keys_are_refused_where_they_are(change: Any, message: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict(_broken(change), CATALOGUE)
+    assert str(caught.value).startswith(message)
+
+
+def test_every_problem_is_named() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["requirements"][0]["weight"] = 0
+        d["requirements"][6]["technologies"][0] = "HTML5"
+
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict(_broken(change), CATALOGUE)
+    assert [problem.location for problem in caught.value.problems] == [
+        ("requirements", 0, "weight"), ("requirements", 6, "technologies", 0),
+    ]  # fmt: skip
+    assert str(caught.value).startswith("requirements[0].weight: Must be at least 1.; ")
+
+
+def test_one_requirement_is_read_with_its_place() -> None:
+    raw = _raw("back-end-engineer")["requirements"][7]
+    assert requirement_from_dict(raw, CATALOGUE).technologies == ("JavaScript",)
+    with pytest.raises(ProfileError) as caught:
+        requirement_from_dict({**raw, "weight": -1}, CATALOGUE, "rules[9]")
+    assert str(caught.value) == "rules[9].weight: Must be at least 1."
 
 
 def test_loader_names_the_file(tmp_path: Path) -> None:
@@ -166,6 +268,19 @@ def test_profile_from_an_advert_groups_alternatives() -> None:
     assert profile_from_dict(profile_to_dict(profile), CATALOGUE) == profile
 
 
+def test_profile_from_an_advert_naming_the_whole_catalogue_is_valid() -> None:
+    names = [technology.name for technology in CATALOGUE]
+    profile = profile_from_technologies("D" * rules.PROFILE_TITLE_MAX, names, CATALOGUE)
+    platforms = profile.requirement("platforms")
+    assert len(platforms.technologies) == sum(t.category == "platform" for t in CATALOGUE)
+    assert (
+        platforms.label == f"Platforms and tools: any 2 of the {len(platforms.technologies)} named"
+    )
+    assert all(len(r.label) <= rules.REQUIREMENT_LABEL_MAX for r in profile.requirements)
+    assert all(len(r.why) <= rules.REQUIREMENT_WHY_MAX for r in profile.requirements)
+    assert profile_from_dict(profile_to_dict(profile), CATALOGUE) == profile
+
+
 def test_profile_from_an_advert_canonicalises_and_dedupes() -> None:
     profile = profile_from_technologies("Dev", ["postgres", "PostgreSQL", "Python"], CATALOGUE)
     assert profile.requirement("databases").technologies == ("PostgreSQL",)
@@ -174,7 +289,8 @@ def test_profile_from_an_advert_canonicalises_and_dedupes() -> None:
 @pytest.mark.parametrize(
     ("title", "technologies", "message"),
     [
-        ("", ["Python"], "title"),
+        ("", ["Python"], "title: Give the role a title."),
+        ("Dev\x00", ["Python"], "title: Remove the control character U+0000"),
         ("Dev", [], "at least one technology"),
         ("Dev", ["Python", "Klingon"], "technologies[1]: 'Klingon' is not in the catalogue"),
     ],

@@ -153,8 +153,12 @@ def test_paid_php_and_mysql_with_a_live_link_is_evidence_for_both(back_end: Role
     )  # fmt: skip
     result = score_portfolio([shop], back_end, TODAY)
     # amount = paid 1.0 x proof 0.85 x recency 1.0 = 0.85
-    assert result.part("server-languages").evidence == (Evidence(7, "Shop", "PHP", 0.85),)
-    assert result.part("databases").evidence == (Evidence(7, "Shop", "MySQL", 0.85),)
+    assert result.part("server-languages").evidence == (
+        Evidence(7, "Shop", "PHP", 0.85, technology="PHP", credit="named"),
+    )
+    assert result.part("databases").evidence == (
+        Evidence(7, "Shop", "MySQL", 0.85, technology="MySQL", credit="named"),
+    )
     assert result.part("server-languages").met
     assert result.part("experience").coverage == 1.0
     assert result.part("experience").evidence == (Evidence(7, "Shop", "Paid work", 1.0),)

@@ -1,4 +1,9 @@
-"""Properties the readiness score must keep for any portfolio (hypothesis)."""
+"""Properties the readiness score must keep for any portfolio (hypothesis).
+
+Against the shipped profiles and catalogue, with technologies that imply and relate to
+what they list, and against made-up catalogues and profiles, so implied and related
+credit are proven for any data, not only ours.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portfolio.projects.record import KINDS, ProjectRecord
-from portfolio.readiness.profiles import RoleProfile, load_builtin_profiles
+from portfolio.readiness.evidence import IMPLIED_FACTOR, RELATED_CREDITS
+from portfolio.readiness.profiles import Requirement, RoleProfile, load_builtin_profiles
 from portfolio.readiness.scoring import Scorer, score_portfolio
-from portfolio.technologies.catalogue import get_catalogue
+from portfolio.technologies.catalogue import RELATED_LEVELS, Catalogue, Technology, get_catalogue
 
 PROFILES: list[RoleProfile] = list(load_builtin_profiles(get_catalogue()).values())
 
 # A small pool that hits every requirement of the shipped profiles, plus a name
-# the catalogue does not know.
+# the catalogue does not know, and names that imply (Laravel, Express, pytest...) or
+# relate to (MariaDB, SQLite, Kotlin, GitHub Actions...) the ones the profiles list.
 POOL = (
     "PHP", "Python", "Java", "MySQL", "Oracle", "PostgreSQL", "JavaScript", "HTML", "CSS",
     "React", "Django", "Laravel", "REST APIs", "GraphQL", "Unit testing", "Debugging",
-    "Code review", "Git", "Node.js", "Cobol",
+    "Code review", "Git", "Node.js", "Cobol", "Express", "TypeScript", "Spring Boot",
+    "MariaDB", "SQLite", "Kotlin", "pytest", "GitHub Actions", "Next.js", "Symfony",
 )  # fmt: skip
 
 TODAY = date(2025, 6, 15)
@@ -159,3 +167,137 @@ def test_scorer_with_a_planned_project_equals_scoring_from_scratch(
     assert scorer.score_with(planned, profile) == score_portfolio([*items, planned], profile, TODAY)
     # The base index is not changed by scoring with a planned project.
     assert scorer.score(profile) == score_portfolio(items, profile, TODAY)
+
+
+# --- made-up catalogues and profiles ------------------------------------------------
+
+NAMES = tuple(f"T{n}" for n in range(8))
+
+
+@st.composite
+def catalogues(draw: st.DrawFn) -> Catalogue:
+    """A catalogue whose names imply only later names (so never in a loop), some related."""
+    implies = {
+        name: tuple(draw(st.lists(st.sampled_from(NAMES[index + 1 :]), unique=True, max_size=2)))
+        if index + 1 < len(NAMES)
+        else ()
+        for index, name in enumerate(NAMES)
+    }
+    pair = st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from(RELATED_LEVELS))
+    pairs = draw(
+        st.lists(pair.filter(lambda t: t[0] < t[1]), unique_by=lambda t: t[:2], max_size=8)
+    )
+    related: dict[str, list[tuple[str, str]]] = {}
+    for first, second, level in pairs:
+        related.setdefault(NAMES[first], []).append((NAMES[second], level))
+    return Catalogue(
+        Technology(name, "framework", implies=implies[name], related=related.get(name, ()))
+        for name in NAMES
+    )
+
+
+@st.composite
+def made_up_profiles(draw: st.DrawFn) -> RoleProfile:
+    requirements = []
+    for index in range(draw(st.integers(1, 4))):
+        listed = tuple(draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True)))
+        others = [name for name in NAMES if name not in listed]
+        overrides = draw(
+            st.lists(
+                st.tuples(st.sampled_from(others), st.sampled_from((*RELATED_LEVELS, "none"))),
+                unique_by=lambda t: t[0],
+                max_size=3,
+            )
+            if others
+            else st.just([])
+        )
+        requirements.append(
+            Requirement(
+                id=f"r{index}", label=f"R{index}", why="made up", weight=draw(st.integers(1, 9)),
+                shape="any", technologies=listed, needed=draw(st.integers(1, len(listed))),
+                related=tuple(overrides),
+            )
+        )  # fmt: skip
+    return RoleProfile("made-up", "Made up", "d", "", None, tuple(requirements), "tests")
+
+
+made_up_projects = st.builds(
+    ProjectRecord,
+    title=st.just("P"),
+    kind=st.sampled_from(KINDS),
+    start=st.none() | months,
+    ongoing=st.booleans(),
+    live_url=links,
+    source_url=links,
+    technologies=st.lists(st.sampled_from(NAMES), max_size=4).map(tuple),
+)
+
+
+@given(catalogues(), made_up_profiles(), st.lists(made_up_projects, max_size=6), made_up_projects)
+def test_with_any_links_a_project_never_lowers_the_score(
+    catalogue: Catalogue, profile: RoleProfile, items: list[ProjectRecord], extra: ProjectRecord
+) -> None:
+    before = score_portfolio(items, profile, TODAY, catalogue)
+    after = score_portfolio([*items, extra], profile, TODAY, catalogue)
+    assert after.total >= before.total
+    for old, new in zip(before.parts, after.parts, strict=True):
+        assert new.coverage >= old.coverage
+
+
+@given(catalogues(), made_up_profiles(), st.lists(made_up_projects, min_size=1, max_size=6),
+       st.data())  # fmt: skip
+def test_with_any_links_a_technology_never_lowers_the_score(
+    catalogue: Catalogue, profile: RoleProfile, items: list[ProjectRecord], data: st.DataObject
+) -> None:
+    index = data.draw(st.integers(0, len(items) - 1))
+    name = data.draw(st.sampled_from(NAMES))
+    grown = list(items)
+    grown[index] = replace(items[index], technologies=(*items[index].technologies, name))
+    before = score_portfolio(items, profile, TODAY, catalogue)
+    after = score_portfolio(grown, profile, TODAY, catalogue)
+    for old, new in zip(before.parts, after.parts, strict=True):
+        assert new.coverage >= old.coverage
+    assert after.total >= before.total
+
+
+@given(catalogues(), made_up_profiles(), st.lists(made_up_projects, max_size=6), made_up_projects)
+def test_with_any_links_the_score_is_bounded_summed_deterministic_and_incremental(
+    catalogue: Catalogue, profile: RoleProfile, items: list[ProjectRecord], extra: ProjectRecord
+) -> None:
+    result = score_portfolio(items, profile, TODAY, catalogue)
+    assert 0.0 <= result.total <= 100.0
+    assert result.total == math.fsum(part.points for part in result.parts)
+    for part in result.parts:
+        assert 0.0 <= part.coverage <= 1.0
+        assert 0.0 <= part.points <= part.max_points
+    assert score_portfolio(items[::-1], profile, TODAY, catalogue).total == result.total
+    assert score_portfolio(items, profile, TODAY, catalogue) == result
+    scorer = Scorer(items, TODAY, catalogue)
+    assert scorer.score(profile) == result
+    grown = score_portfolio([*items, extra], profile, TODAY, catalogue)
+    assert scorer.score_with(extra, profile) == grown
+
+
+@given(catalogues(), made_up_profiles(), st.lists(made_up_projects, max_size=6))
+def test_implied_and_related_credit_never_pass_their_factors(
+    catalogue: Catalogue, profile: RoleProfile, items: list[ProjectRecord]
+) -> None:
+    # Per project, implied evidence is 0.8 of named evidence; related credit is at most
+    # the closest level's, however many projects show the related technology.
+    result = score_portfolio(items, profile, TODAY, catalogue)
+    shown = {
+        shown
+        for project in items
+        for name in project.technologies
+        for shown in (name, *catalogue.implied(name))
+    }
+    for part in result.parts:
+        if not set(part.requirement.technologies) & shown:
+            assert part.coverage <= max(RELATED_CREDITS.values())
+        for evidence in part.evidence:
+            assert evidence.credit in ("named", "implied", "related")
+            assert 0.0 < evidence.amount <= 1.0
+            if evidence.credit == "implied":
+                assert evidence.factor == IMPLIED_FACTOR
+            if evidence.credit == "related":
+                assert evidence.factor <= max(RELATED_CREDITS.values())

@@ -1,6 +1,6 @@
-"""Login and registration throttling with sliding windows.
+"""Login and registration throttling with moving windows, on the `limits` library.
 
-Rules (each a number of events in a sliding window, configurable):
+Rules (each a number of events in a moving window, configurable):
 
 - `THROTTLE_LOGIN_ACCOUNT` (5 per 15 minutes): failed logins for one email address from
   one client address. A successful login clears it, so the owner who mistypes a few times
@@ -15,15 +15,19 @@ Rules (each a number of events in a sliding window, configurable):
 - `THROTTLE_REGISTER_ADDRESS` (10 per hour): registration attempts from one address.
 - `THROTTLE_REGISTER_ACCOUNT` (5 per hour): registration attempts for one email address.
 
+Only failures count (and registration attempts): a login that succeeds counts nothing.
 While a rule is over its limit the request is refused with 429 and a message saying how
 many minutes remain (until the oldest counted event leaves the window). A rule's value is
-`(count, seconds)`; the environment overrides it as `THROTTLE_LOGIN_ACCOUNT=5/900`.
+`(count, seconds)`; the environment overrides it as `THROTTLE_LOGIN_ACCOUNT=5/900`
+(read in config.py).
 
-Counters live in memory by default (one process: several gunicorn workers each count
-alone, so the real limit is the limit times the workers), or in Redis when
-`RATELIMIT_STORAGE_URL=redis://...`, shared by every worker and node. Emails are hashed
-before they become keys. If Redis is unreachable the throttle lets requests through and
-logs the error: an outage of the counter store must not lock everyone out.
+The counters live in a `limits` storage, made once per app from `RATELIMIT_STORAGE_URL`:
+in memory by default (one process: several gunicorn workers each count alone, so the real
+limit is the limit times the workers), or in Redis (`redis://...`), shared by every
+worker and node. The API's per-token rate limit (api/ratelimit.py) counts in the same
+storage. Emails are hashed before they become keys. If Redis is unreachable the throttle
+lets requests through and logs the error: an outage of the counter store must not lock
+everyone out.
 """
 
 from __future__ import annotations
@@ -31,22 +35,27 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import threading
 import time
-import uuid
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TypeVar
 
 from flask import Flask, current_app, request
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from portfolio import config
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: The rules' defaults live with the rest of the configuration.
 DEFAULT_RULES = config.THROTTLE_RULES
+#: Keys in a shared Redis start with this, so other apps' keys are left alone.
+KEY_PREFIX = "portfolio"
+#: A Redis that does not answer within this many seconds counts as down.
+REDIS_TIMEOUT = 2
 
 
 @dataclass(frozen=True)
@@ -57,127 +66,69 @@ class Rule:
     limit: int
     window: int
 
-
-class Store(Protocol):
-    def hit(self, key: str, now: float, window: int) -> None: ...
-
-    def events(self, key: str, now: float, window: int) -> list[float]: ...
-
-    def clear(self, key: str) -> None: ...
+    def item(self, namespace: str = "throttle") -> RateLimitItem:
+        """Return the rule as a `limits` rate limit: `limit` per `window` seconds."""
+        return RateLimitItemPerSecond(self.limit, self.window, namespace=namespace)
 
 
-class MemoryStore:
-    """Event times per key in this process's memory; safe to share between threads."""
-
-    def __init__(self) -> None:
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _prune(self, key: str, now: float, window: int) -> deque[float]:
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= now - window:
-            events.popleft()
-        return events
-
-    def hit(self, key: str, now: float, window: int) -> None:
-        """Record an event for the key."""
-        with self._lock:
-            self._prune(key, now, window).append(now)
-
-    def events(self, key: str, now: float, window: int) -> list[float]:
-        """Return the times of the key's events inside the window, oldest first."""
-        with self._lock:
-            events = self._prune(key, now, window)
-            found = list(events)
-            if not events:
-                # Forget idle keys so memory does not grow with every address ever seen.
-                del self._events[key]
-            return found
-
-    def clear(self, key: str) -> None:
-        """Forget the key's events."""
-        with self._lock:
-            self._events.pop(key, None)
-
-
-class RedisStore:
-    """Event times per key in a Redis sorted set, shared by every worker and node."""
-
-    def __init__(self, url: str, prefix: str = "portfolio:throttle:") -> None:
-        import redis
-
-        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        self.prefix = prefix
-
-    def hit(self, key: str, now: float, window: int) -> None:
-        """Record an event for the key."""
-        name = self.prefix + key
-        pipe = self.client.pipeline(transaction=True)
-        pipe.zremrangebyscore(name, "-inf", now - window)
-        pipe.zadd(name, {f"{now}:{uuid.uuid4().hex}": now})
-        pipe.expire(name, window + 1)
-        pipe.execute()
-
-    def events(self, key: str, now: float, window: int) -> list[float]:
-        """Return the times of the key's events inside the window, oldest first."""
-        name = self.prefix + key
-        pipe = self.client.pipeline(transaction=True)
-        pipe.zremrangebyscore(name, "-inf", now - window)
-        pipe.zrange(name, 0, -1, withscores=True)
-        _, members = pipe.execute()
-        return [score for _, score in members]
-
-    def clear(self, key: str) -> None:
-        """Forget the key's events."""
-        self.client.delete(self.prefix + key)
-
-
-class Throttle:
-    """Count events per rule and key, and say how long a key must wait."""
-
-    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
-        self.store = store
-        self.clock = clock
-
-    @staticmethod
-    def _key(rule: Rule, subject: str) -> str:
-        digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
-        return f"{rule.name}:{digest}"
-
-    def hit(self, rule: Rule, subject: str) -> None:
-        """Record one event for the subject under the rule."""
-        self.store.hit(self._key(rule, subject), self.clock(), rule.window)
-
-    def retry_after(self, rule: Rule, subject: str) -> int:
-        """Return the seconds until the subject may act again under the rule (0: now)."""
-        now = self.clock()
-        events = self.store.events(self._key(rule, subject), now, rule.window)
-        if len(events) < rule.limit:
-            return 0
-        # The subject may act again once enough old events have left the window.
-        oldest_to_expire = events[len(events) - rule.limit]
-        return max(1, math.ceil(oldest_to_expire + rule.window - now))
-
-    def clear(self, rule: Rule, subject: str) -> None:
-        """Forget the subject's events under the rule."""
-        self.store.clear(self._key(rule, subject))
-
-
-def make_store(url: str | None) -> Store:
-    """Return the store for RATELIMIT_STORAGE_URL: Redis for redis:// URLs, else memory."""
+def make_storage(url: str | None) -> Storage:
+    """Return the counters' storage for RATELIMIT_STORAGE_URL: memory, or Redis."""
     if not url or url.startswith("memory"):
-        return MemoryStore()
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisStore(url)
+        return storage_from_string("memory://")
+    if url.startswith(("redis://", "rediss://", "redis+unix://")):
+        return storage_from_string(
+            url,
+            key_prefix=KEY_PREFIX,
+            socket_timeout=REDIS_TIMEOUT,
+            socket_connect_timeout=REDIS_TIMEOUT,
+        )
     raise ValueError(f"Unsupported RATELIMIT_STORAGE_URL scheme: {url.split(':', 1)[0]}")
 
 
+class Throttle:
+    """Count events per rule and subject in moving windows; say how long a subject waits."""
+
+    def __init__(self, storage: Storage, clock: Callable[[], float] = time.time) -> None:
+        self.storage = storage
+        self.limiter = MovingWindowRateLimiter(storage)
+        self.clock = clock
+
+    @staticmethod
+    def _subject(subject: str) -> str:
+        # Hashed: an email address never becomes a key in the store.
+        return hashlib.sha256(subject.encode()).hexdigest()[:32]
+
+    def hit(self, rule: Rule, subject: str) -> None:
+        """Record one event for the subject under the rule."""
+        self.limiter.hit(rule.item(), rule.name, self._subject(subject))
+
+    def events(self, rule: Rule, subject: str) -> int:
+        """Return how many of the subject's events the rule's window holds now."""
+        stats = self.limiter.get_window_stats(rule.item(), rule.name, self._subject(subject))
+        return rule.limit - stats.remaining
+
+    def retry_after(self, rule: Rule, subject: str) -> int:
+        """Return the seconds until the subject may act again under the rule (0: now)."""
+        stats = self.limiter.get_window_stats(rule.item(), rule.name, self._subject(subject))
+        if stats.remaining > 0:
+            return 0
+        # The subject may act again once the oldest counted event leaves the window.
+        wait = stats.reset_time - self.clock()
+        return max(1, math.ceil(wait)) if wait > 0 else 0
+
+    def clear(self, rule: Rule, subject: str) -> None:
+        """Forget the subject's events under the rule."""
+        self.limiter.clear(rule.item(), rule.name, self._subject(subject))
+
+
 def register_throttle(app: Flask) -> None:
-    """Set the throttle's defaults and create its store for the app."""
+    """Set the throttle's defaults and create its storage for the app."""
     app.config.setdefault("THROTTLE_ENABLED", True)
     for name, default in DEFAULT_RULES.items():
         app.config.setdefault(name, default)
-    app.extensions["throttle"] = Throttle(make_store(app.config.get("RATELIMIT_STORAGE_URL")))
+    storage = make_storage(app.config.get("RATELIMIT_STORAGE_URL"))
+    app.extensions["limits_storage"] = storage
+    app.extensions["throttle"] = Throttle(storage)
 
 
 def _throttle() -> Throttle | None:
@@ -229,7 +180,8 @@ def _hit_all(throttle: Throttle, subjects: list[tuple[Rule, str]]) -> None:
         throttle.hit(rule, subject)
 
 
-def _guarded(action: Callable[[], int | None]) -> int | None:
+def guarded(action: Callable[[], T]) -> T | None:
+    """Run a call to the counter store; if the store fails, log it and return None."""
     try:
         return action()
     except Exception:  # the counter store is down: let people in, but say so in the log
@@ -243,7 +195,7 @@ def login_retry_after(email: str) -> int:
     if throttle is None:
         return 0
     subjects = _login_subjects(email)
-    return _guarded(lambda: _longest_wait(throttle, subjects)) or 0
+    return guarded(lambda: _longest_wait(throttle, subjects)) or 0
 
 
 def record_login_failure(email: str) -> None:
@@ -251,7 +203,7 @@ def record_login_failure(email: str) -> None:
     throttle = _throttle()
     if throttle is not None:
         subjects = _login_subjects(email)
-        _guarded(lambda: _hit_all(throttle, subjects))
+        guarded(lambda: _hit_all(throttle, subjects))
 
 
 def record_login_success(email: str) -> None:
@@ -259,7 +211,7 @@ def record_login_success(email: str) -> None:
     throttle = _throttle()
     if throttle is not None:
         rule, subject = _rule("THROTTLE_LOGIN_ACCOUNT"), _account_here(email)
-        _guarded(lambda: throttle.clear(rule, subject))
+        guarded(lambda: throttle.clear(rule, subject))
 
 
 def registration_retry_after(email: str) -> int:
@@ -268,7 +220,7 @@ def registration_retry_after(email: str) -> int:
     if throttle is None:
         return 0
     subjects = _registration_subjects(email)
-    return _guarded(lambda: _longest_wait(throttle, subjects)) or 0
+    return guarded(lambda: _longest_wait(throttle, subjects)) or 0
 
 
 def record_registration_attempt(email: str) -> None:
@@ -276,7 +228,7 @@ def record_registration_attempt(email: str) -> None:
     throttle = _throttle()
     if throttle is not None:
         subjects = _registration_subjects(email)
-        _guarded(lambda: _hit_all(throttle, subjects))
+        guarded(lambda: _hit_all(throttle, subjects))
 
 
 def too_many_message(seconds: int) -> str:

@@ -1,103 +1,38 @@
-"""Export a portfolio to JSON Resume (v1.0.0) and import one back.
-
-Plain Python: no Flask, no SQLAlchemy. The schema is a vendored copy
-(``jsonresume-schema.json``, MIT, see ``jsonresume-LICENSE.md``) so neither the
-app nor the tests read anything outside the repository.
-
-Mapping decisions worth knowing:
-
-* ``basics.location``: the owner's location is one free-text field ("Leeds, UK",
-  "Remote"). It goes whole into ``location.city``, which themes show most
-  prominently; splitting it into city/region would be a guess that could not be
-  undone. On import, ``city``, ``region`` and ``countryCode`` are joined with
-  ", "; a street ``address`` is never imported.
-* Every project is written to ``projects``, carrying an ``x-portfolio`` object
-  with what the standard lacks, so importing our own export restores each
-  ``ProjectRecord`` exactly. Paid work and internships are also written to
-  ``work``, volunteer projects to ``volunteer``, as themes expect; those copies
-  point back at their project (``x-portfolio.project``) and are skipped on import,
-  as is any work/volunteer entry with the same organisation and start as a
-  paid/internship/volunteer entry in ``projects`` (an editor may have dropped
-  the extension objects).
-* Only http and https URLs are ever written or imported, under the one web-address
-  rule (``rules.check_web_address``). Standard URL fields are written as strict RFC
-  3986 URIs (the host in its IDNA 2008 ASCII form, so ``ß.de`` is written
-  ``xn--zca.de``, the same host, never ``ss.de``; the path percent-encoded); when
-  that changed a project's live URL, ``x-portfolio.liveUrl`` keeps it as typed.
-* Import maps each projects/work/volunteer entry to the input of the project schema
-  (``ProjectIn``), then validates it like the form and the API do. An entry the schema
-  refuses is not imported: ``ImportPlan.refused`` names it with the rule's own message
-  for each problem, and the rest of the file still imports. Nothing is silently
-  changed to fit: text with a control or text-direction character, an end before the
-  start, a missing start, a technology over its limit are all refused. The mapping
-  only shortens what it made up or moved: a title built from position and
-  organisation, and a long foreign summary, whose full text becomes the description;
-  both with a note. Line breaks inside a one-line field (a wrapped highlight) become
-  spaces, as the standard has no one-line fields.
-* The owner's details (``basics``) are checked with ``DetailsIn``: a detail or a
-  profile link the rules refuse is left out with a note giving the reason.
-* Foreign entries import as private and not featured, for the owner to review.
-* Two projects may share a natural key (``project_key``: title, kind, organisation,
-  start). Within one file, entries carrying ``x-portfolio`` are told apart by its
-  ``key`` (or ``id``); only entries without it are merged by natural key. Against
-  the portfolio, ``new_and_present`` counts: N entries with a key, into a
-  portfolio already holding M projects with it, create max(0, N - M).
-* A file within the import's byte limit is never cut short: ``MAX_PROJECTS`` is
-  above the number of entries even the tersest 400 kB file can hold.
-* The exporter writes whatever it is given: pass ``public_only(projects)`` for a
-  resume meant to be published.
-"""
+"""JSON Resume import: an uploaded file planned as projects and the owner's details."""
 
 from __future__ import annotations
 
-import copy
-import functools
-import json
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import quote, urlsplit, urlunsplit
+from datetime import date
+from typing import Any
 
-from jsonschema.validators import validator_for
-
-from portfolio.exports.grouping import group_technologies
+from portfolio.exports import jsonresume
+from portfolio.exports.jsonresume.checks import (
+    Problem,
+    ResumeImportError,
+    _clip,
+    _load_json,
+    _schema_problems,
+)
+from portfolio.exports.jsonresume.document import EXTENSION, WORK_KINDS
 from portfolio.projects.record import KINDS, PortfolioOwner, ProjectRecord
 from portfolio.schemas import rules
 from portfolio.schemas.base import Problem as RuleProblem
 from portfolio.schemas.base import SchemaError, problems, validate
 from portfolio.schemas.details import DetailsIn, ProfileLinkIn
 from portfolio.schemas.project import ProjectIn
+from portfolio.technologies.catalogue import CatalogueLike
 
-SCHEMA_PATH = Path(__file__).with_name("jsonresume-schema.json")
-SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
-SCHEMA_VERSION = "v1.0.0"
-
-#: Key of the extension object carrying what JSON Resume has no field for.
-EXTENSION = "x-portfolio"
-
-#: A safety net for callers with a large ``max_bytes``, never reached within the web
-#: and API limit of 400 kB: the smallest entry, ``{"name":"x"},``, is 13 bytes, so
-#: 400 kB holds at most 30,768 entries.
-MAX_PROJECTS = 40_000
-#: Enough problems to fix a file in a few passes without flooding the page.
-MAX_PROBLEMS = 20
 #: The longest title of a refused entry the preview repeats (it is not stored).
 _SHOWN_TITLE_MAX = 120
-
-WORK_KINDS: tuple[str, ...] = ("paid", "internship")
 
 # Singular forms only: "intern" describes the position, while "mentored
 # interns" in a summary describes someone else's.
 _INTERNSHIP = re.compile(r"\b(?:intern|internship|placement|trainee|traineeship)\b", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-# Deliberately loose: it only has to agree with the schema's "email" format
-# and catch obvious junk; the app validates addresses properly elsewhere.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Line breaks inside text bound for a one-line field, with the spaces and tabs around
 # them. U+0085 is not among them: it is a C1 control, which the rules refuse.
 _LINE_BREAKS = re.compile("[ \t]*(?:[\n\r\u2028\u2029][ \t]*)+")
@@ -113,33 +48,6 @@ _UNSUPPORTED_SECTIONS: tuple[str, ...] = (
     "interests",
     "references",
 )
-
-
-class TechnologyCatalogue(Protocol):
-    """The part of the technology catalogue the exports use."""
-
-    def normalise_tags(self, raw: str | Iterable[str]) -> list[Any]: ...
-
-    def category_of(self, name: str) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with an uploaded file, and where it is."""
-
-    location: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-
-class ResumeImportError(ValueError):
-    """The uploaded file cannot be imported; ``problems`` says why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -176,56 +84,6 @@ class ImportPlan:
     skipped: tuple[str, ...]  # notes on what was skipped, shortened or left out
     #: Entries the project schema refuses, in file order: they are not imported.
     refused: tuple[RefusedEntry, ...] = ()
-
-
-# --------------------------------------------------------------------------
-# Helpers shared with the other exports
-
-
-def http_url(value: str) -> str:
-    """Return the URL trimmed if the web-address rule accepts it, else "".
-
-    The one rule (``rules.check_web_address``): absolute http(s), no spaces, controls,
-    credentials or unreadable brackets, and a host IDNA 2008 can encode.
-    """
-    try:
-        return rules.check_web_address(value)
-    except rules.RuleError:
-        return ""
-
-
-def export_uri(value: str) -> str:
-    """Return an http(s) URL as a strict RFC 3986 URI, or "" if it is not one.
-
-    An internationalised host becomes its IDNA 2008 ASCII form (``rules.ascii_host``),
-    the same host: ``ß.de`` is ``xn--zca.de``, where Python's IDNA 2003 codec would
-    write ``ss.de``, another host.
-    """
-    url = http_url(value)
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if not netloc.isascii():
-        # The rule refuses user names and passwords, and a non-ASCII host cannot be
-        # an IPv6 literal, so the netloc is a host and maybe ":" and a port.
-        host, colon, port = netloc.partition(":")
-        ascii_host = rules.ascii_host(host)
-        if ascii_host is None:
-            return ""
-        netloc = f"{ascii_host}{colon}{port}"
-    # A "%" that does not start an escape is a literal percent sign.
-    encode = functools.partial(quote, safe="/?:@!$&'()*+,;=%-._~")
-    path, query, fragment = (
-        encode(_STRAY_PERCENT.sub("%25", part))
-        for part in (parts.path, parts.query, parts.fragment)
-    )
-    return urlunsplit((parts.scheme, netloc, path, query, fragment))
-
-
-def year_month(day: date | None) -> str:
-    """Return the date as "YYYY-MM", or "" when there is none."""
-    return f"{day.year:04d}-{day.month:02d}" if day is not None else ""
 
 
 def project_key(record: ProjectRecord) -> tuple[str, str, str, date | None]:
@@ -270,151 +128,9 @@ def new_and_present(
     )
 
 
-def load_schema() -> dict[str, Any]:
-    """Return a fresh copy of the vendored JSON Resume schema."""
-    return copy.deepcopy(_schema())
-
-
-# --------------------------------------------------------------------------
-# Export
-
-
-def to_json_resume(
-    owner: PortfolioOwner,
-    projects: Sequence[ProjectRecord],
-    catalogue: TechnologyCatalogue,
-    *,
-    generated: datetime | None = None,
-) -> dict[str, Any]:
-    """Build a JSON Resume document from the owner and their projects."""
-    generated = generated or datetime.now(UTC)
-    if generated.tzinfo is not None:
-        generated = generated.astimezone(UTC)
-    keys = _export_keys(projects)
-    resume: dict[str, Any] = {"$schema": SCHEMA_URL, "basics": _export_basics(owner)}
-    work = [
-        _export_experience(p, key, "name")
-        for p, key in zip(projects, keys, strict=True)
-        if p.kind in WORK_KINDS
-    ]
-    volunteer = [
-        _export_experience(p, key, "organization")
-        for p, key in zip(projects, keys, strict=True)
-        if p.kind == "volunteer"
-    ]
-    # Empty sections are left out rather than sent as [] so themes do not
-    # render empty headings.
-    if work:
-        resume["work"] = work
-    if volunteer:
-        resume["volunteer"] = volunteer
-    if projects:
-        resume["projects"] = [
-            _export_project(p, key) for p, key in zip(projects, keys, strict=True)
-        ]
-    skills = [
-        {"name": label, "keywords": names}
-        for label, names in group_technologies(projects, catalogue)
-    ]
-    if skills:
-        resume["skills"] = skills
-    resume["meta"] = {
-        "version": SCHEMA_VERSION,
-        # The schema documents "YYYY-MM-DDThh:mm:ss" (no offset); it is UTC.
-        "lastModified": generated.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
-    return resume
-
-
-def _export_keys(projects: Sequence[ProjectRecord]) -> list[str]:
-    # Database ids make keys stable between exports; unsaved records fall back
-    # to their position, which is unique within one document.
-    return [f"project-{p.id}" if p.id is not None else f"index-{i}" for i, p in enumerate(projects)]
-
-
-def _export_basics(owner: PortfolioOwner) -> dict[str, Any]:
-    basics = _compact(
-        name=owner.name,
-        label=owner.headline,
-        email=owner.email.strip() if _EMAIL.match(owner.email.strip()) else "",
-        url=export_uri(owner.website),
-        summary=owner.bio,
-    )
-    if owner.location:
-        basics["location"] = {"city": owner.location}
-    profiles = [
-        _compact(network=link.network, username=link.username, url=export_uri(link.url))
-        for link in owner.links
-    ]
-    profiles = [p for p in profiles if p]
-    if profiles:
-        basics["profiles"] = profiles
-    return basics
-
-
-def _export_project(project: ProjectRecord, key: str) -> dict[str, Any]:
-    entry = _compact(
-        name=project.title,
-        description=project.summary,
-        highlights=list(project.highlights),
-        keywords=list(project.technologies),
-        startDate=year_month(project.start),
-        endDate=year_month(project.end),
-        url=export_uri(project.live_url),
-        roles=[project.role] if project.role else [],
-        entity=project.organisation,
-        type=project.kind,
-    )
-    extension: dict[str, Any] = {"key": key}
-    if project.id is not None:
-        extension["id"] = project.id
-    extension.update(
-        kind=project.kind,
-        summary=project.summary,
-        descriptionMarkdown=project.description,
-        sourceUrl=http_url(project.source_url),
-        public=project.public,
-        featured=project.featured,
-        ongoing=project.ongoing,
-    )
-    live_url = http_url(project.live_url)
-    if live_url != entry.get("url", ""):
-        # The standard field needed encoding to be a strict URI; keep the URL
-        # exactly as the owner wrote it too.
-        extension["liveUrl"] = live_url
-    entry[EXTENSION] = extension
-    return entry
-
-
-def _export_experience(project: ProjectRecord, key: str, employer_field: str) -> dict[str, Any]:
-    """Return a work or volunteer entry: the standard names the employer field differently."""
-    entry = _compact(
-        # The employer is the organisation; with none recorded the project title
-        # is the most useful thing to show instead.
-        **{employer_field: project.organisation or project.title},
-        position=project.role,
-        url=export_uri(project.live_url),
-        startDate=year_month(project.start),
-        endDate=year_month(project.end),
-        summary=project.summary,
-        highlights=list(project.highlights),
-    )
-    entry[EXTENSION] = {"project": key}
-    return entry
-
-
-def _compact(**fields: Any) -> dict[str, Any]:
-    # "" would fail the schema's email/uri formats and [] is noise: omit both.
-    return {k: v for k, v in fields.items() if v not in ("", [], None)}
-
-
-# --------------------------------------------------------------------------
-# Import
-
-
 def parse_json_resume(
     raw: bytes | str,
-    catalogue: TechnologyCatalogue,
+    catalogue: CatalogueLike,
     *,
     max_bytes: int = 1_000_000,
 ) -> ImportPlan:
@@ -424,176 +140,6 @@ def parse_json_resume(
     if problems:
         raise ResumeImportError(problems)
     return _Importer(catalogue).run(document)
-
-
-def _load_json(raw: bytes | str, max_bytes: int) -> dict[str, Any]:
-    too_big = Problem("file", f"is larger than the {_describe_size(max_bytes)} an import allows")
-    if isinstance(raw, str):
-        # Each character is at least one byte, so a cheap length check first
-        # avoids encoding a huge string only to refuse it.
-        if len(raw) > max_bytes or len(raw.encode("utf-8", "surrogatepass")) > max_bytes:
-            raise ResumeImportError([too_big])
-        text = raw.removeprefix("\ufeff")
-    else:
-        if len(raw) > max_bytes:
-            raise ResumeImportError([too_big])
-        try:
-            # utf-8-sig: editors on Windows like to add a byte-order mark.
-            text = bytes(raw).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ResumeImportError(
-                [
-                    Problem(
-                        "file",
-                        f"is not UTF-8 text (invalid byte at offset {exc.start})",
-                    )
-                ]
-            ) from None
-    try:
-        document = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise ResumeImportError(
-            [Problem(f"line {exc.lineno}, column {exc.colno}", _json_message(exc))]
-        ) from None
-    except RecursionError:
-        raise ResumeImportError([Problem("file", "is nested too deeply")]) from None
-    except ValueError as exc:
-        # NaN/Infinity (see _refuse_constant) or integers too long to convert.
-        raise ResumeImportError([Problem("file", _clip(str(exc), 200))]) from None
-    if not isinstance(document, dict):
-        raise ResumeImportError(
-            [
-                Problem(
-                    "file",
-                    "must contain a JSON object (a résumé), not " + _json_type_name(document),
-                )
-            ]
-        )
-    return document
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"contains {name}, which is not valid JSON")
-
-
-def _json_message(exc: json.JSONDecodeError) -> str:
-    return f"is not valid JSON: {exc.msg[:1].lower()}{exc.msg[1:]}"
-
-
-def _describe_size(size: int) -> str:
-    if size >= 1_000_000 and size % 1_000_000 == 0:
-        return f"{size // 1_000_000} MB"
-    if size >= 1_000 and size % 1_000 == 0:
-        return f"{size // 1_000} kB"
-    return f"{size} bytes"
-
-
-def _json_type_name(value: Any) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    return "null"
-
-
-@functools.cache
-def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-@functools.cache
-def _import_validator() -> Any:
-    schema = load_schema()
-    props = schema["properties"]
-    # The importer reads x-portfolio and a few legacy fields the standard
-    # schema leaves untyped; typing them here means bad values are reported
-    # with their location like any other schema error.
-    strings = {"type": "array", "items": {"type": "string"}}
-    props["projects"]["items"]["properties"][EXTENSION] = {
-        "type": "object",
-        "properties": {
-            "key": {"type": "string"},
-            "id": {"type": ["integer", "null"]},
-            "kind": {"enum": list(KINDS)},
-            "summary": {"type": "string"},
-            "descriptionMarkdown": {"type": "string"},
-            "sourceUrl": {"type": "string"},
-            "liveUrl": {"type": "string"},
-            "public": {"type": "boolean"},
-            "featured": {"type": "boolean"},
-            "ongoing": {"type": "boolean"},
-        },
-    }
-    copy_of = {"type": "object", "properties": {"project": {"type": "string"}}}
-    for section in ("work", "volunteer"):
-        item = props[section]["items"]["properties"]
-        item[EXTENSION] = copy_of
-        item["keywords"] = strings
-    # JSON Resume before v1.0.0 called these "company" and "website".
-    props["work"]["items"]["properties"]["company"] = {"type": "string"}
-    for section in ("work", "volunteer", "projects"):
-        props[section]["items"]["properties"].setdefault("website", {"type": "string"})
-    cls = validator_for(schema)
-    cls.check_schema(schema)
-    # No format checker: a malformed email or URL is dropped with a note
-    # rather than failing the whole upload.
-    return cls(schema)
-
-
-def _schema_problems(document: dict[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[Problem] = set()
-    errors = sorted(
-        _import_validator().iter_errors(document),
-        # Tagging the parts keeps list indexes numeric: [2] before [10].
-        key=lambda e: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in e.absolute_path],
-    )
-    for error in errors:
-        problem = Problem(_location(error.absolute_path), _schema_message(error))
-        if problem not in seen:
-            seen.add(problem)
-            problems.append(problem)
-    return problems[:MAX_PROBLEMS]
-
-
-def _location(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "file"
-
-
-_TYPE_WORDS = {
-    "string": "text",
-    "array": "a list",
-    "object": "an object",
-    "boolean": "true or false",
-    "integer": "a whole number",
-    "number": "a number",
-    "null": "null",
-}
-
-
-def _schema_message(error: Any) -> str:
-    if error.validator == "type":
-        expected = error.validator_value
-        if isinstance(expected, str):
-            expected = [expected]
-        return "must be " + " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
-    if error.validator == "pattern" and "[1-2][0-9]{3}" in str(error.validator_value):
-        return "must be a date written as 2021, 2021-04 or 2021-04-15"
-    if error.validator == "enum":
-        return "must be one of " + ", ".join(str(v) for v in error.validator_value)
-    if error.validator == "format":
-        return f"is not a valid {error.validator_value}"
-    return _clip(error.message, 200)
 
 
 @dataclass
@@ -636,7 +182,7 @@ class _Candidate:
 class _Importer:
     """One import run: turns a schema-valid document into an ImportPlan."""
 
-    def __init__(self, catalogue: TechnologyCatalogue) -> None:
+    def __init__(self, catalogue: CatalogueLike) -> None:
         # The project schema names technologies with the app's catalogue; this one is
         # kept for callers that pass their own.
         self.catalogue = catalogue
@@ -684,7 +230,7 @@ class _Importer:
                 if record is not None:
                     accepted.append((where, record, None))
         if self.problems:
-            raise ResumeImportError(self.problems[:MAX_PROBLEMS])
+            raise ResumeImportError(self.problems[: jsonresume.MAX_PROBLEMS])
         projects = self._deduplicate(accepted)
         unsupported = [s for s in _UNSUPPORTED_SECTIONS if document.get(s)]
         if unsupported:
@@ -719,6 +265,7 @@ class _Importer:
         for where, record, identity in candidates:
             if identity is not None:
                 own_natural.setdefault(project_key(record), where)
+        limit = jsonresume.MAX_PROJECTS
         first_seen: dict[Hashable, str] = {}
         projects: list[ProjectRecord] = []
         left_out: list[str] = []
@@ -734,18 +281,18 @@ class _Importer:
                 self.notes.append(f"{where}: same as {same}, skipped")
                 continue
             first_seen[key] = where
-            if len(projects) >= MAX_PROJECTS:
+            if len(projects) >= limit:
                 left_out.append(where)  # still counted, to say how many
             else:
                 projects.append(record)
         if len(left_out) == 1:
             self.notes.append(
-                f"{left_out[0]}: not imported, an import holds at most {MAX_PROJECTS} projects"
+                f"{left_out[0]}: not imported, an import holds at most {limit} projects"
             )
         elif left_out:
             self.notes.append(
                 f"{left_out[0]} and later entries: {len(left_out)} projects not imported, "
-                f"an import holds at most {MAX_PROJECTS} projects"
+                f"an import holds at most {limit} projects"
             )
         return projects
 
@@ -1004,14 +551,3 @@ def _kind_from_type(value: Any) -> str:
 def _flag(extension: Mapping[str, Any], name: str, *, default: bool) -> bool:
     value = extension.get(name)
     return value if isinstance(value, bool) else default
-
-
-def _clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    # Prefer to break between words, unless that would lose too much.
-    space = cut.rfind(" ")
-    if space >= limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
