@@ -23,12 +23,18 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from portfolio import create_app
 from portfolio.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# No timed assertions: hypothesis's per-example deadline fails a property on a busy
+# machine, not on a wrong answer.
+settings.register_profile("portfolio", deadline=None)
+settings.load_profile("portfolio")
 #: A fast password hash for tests only.
 CHEAP_HASH = "pbkdf2:sha256:1000"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
@@ -193,10 +199,41 @@ def database_url(request, tmp_path_factory) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database_url(request, tmp_path) -> Iterator[str]:
+    """Yield the URL of a new, empty, unmigrated database of each kind (dropped after)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+        return
+    server = request.getfixturevalue("postgresql_url")
+    name = f"fresh_{tmp_path.name.lower().replace('-', '_')[-40:]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator[Flask]:
     """Return the app bound to an empty, migrated database."""
     app = create_app(_test_config(database_url, tmp_path))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(sqlite_url: str, tmp_path_factory) -> Iterator[Flask]:
+    """Return the app on SQLite only, for behaviour that is the same on every database."""
+    _migrate(sqlite_url, tmp_path_factory.getbasetemp())
+    _empty_tables(sqlite_url)
+    app = create_app(_test_config(sqlite_url, tmp_path_factory.getbasetemp()))
     yield app
     with app.app_context():
         db.session.remove()

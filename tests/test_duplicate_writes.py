@@ -10,12 +10,12 @@ import io
 import json
 from collections import Counter
 
-from concurrency import RESUME, at_once
-from page_forms import form_values
 from sqlalchemy import func, select
 
 from portfolio.extensions import db
 from portfolio.models import Project
+from tests.concurrency import RESUME, at_once
+from tests.page_forms import form_values
 
 
 def _titles(app) -> Counter:

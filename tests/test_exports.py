@@ -12,7 +12,6 @@ import pytest
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 from sqlalchemy import func, select
-from test_public_page import XSS_ATTR, XSS_SCRIPT, jsonld_of, save_details, share, tags_of
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -23,6 +22,7 @@ from portfolio.models import Project, User
 from portfolio.projects.record import KINDS
 from portfolio.projects.services import user_records
 from portfolio.schemas import rules
+from tests.test_public_page import XSS_ATTR, XSS_SCRIPT, jsonld_of, save_details, share, tags_of
 
 LINK_ROWS = {f"links-{r}-{p}": "" for r in range(5) for p in ("network", "username", "url")}
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from test_public_page import tags_of
+import pytest
+
+from tests.test_public_page import tags_of
+
+
+@pytest.fixture
+def client(sqlite_app):
+    """The front door is the same on every database: these run on SQLite only."""
+    return sqlite_app.test_client()
 
 
 def test_a_stranger_sees_what_the_product_does_and_the_way_in(client):

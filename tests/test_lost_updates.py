@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from page_forms import form_values
 from sqlalchemy import select
 
 from portfolio.extensions import db
 from portfolio.models import Project
 from portfolio.schemas import rules
+from tests.page_forms import form_values
 
 
 def _stored(app, project_id: int) -> Project:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from portfolio import create_app
 from portfolio.extensions import db
 
@@ -58,28 +56,7 @@ def test_every_migration_goes_down_and_up_again(tmp_path):
         db.engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_database(request, tmp_path):
-    """Yield the URL of a new, empty database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
-        return
-    from sqlalchemy import create_engine, text
-
-    server = request.getfixturevalue("postgresql_url")
-    name = f"migrate_{tmp_path.name.lower().replace('-', '_')[-40:]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_sessions_migration_keeps_everything_but_old_logins(fresh_database):
+def test_sessions_migration_keeps_everything_but_old_logins(fresh_database_url):
     """0004: tokens keep read and write and never expire, projects stay, old logins end.
 
     On SQLite, batch mode rebuilds the user table; with foreign keys on, the drop would
@@ -88,7 +65,7 @@ def test_sessions_migration_keeps_everything_but_old_logins(fresh_database):
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect, text
 
-    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": fresh_database})
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": fresh_database_url})
     with app.app_context():
         upgrade(revision="0003")
         db.session.execute(text(

@@ -7,16 +7,16 @@ import re
 from datetime import date
 
 import pytest
-from pdf_helpers import fonts_of, lines_of, text_of, uris_of
 from pypdf import PdfReader
 from sqlalchemy import select
-from test_exports import FULL_PORTFOLIO, add_full_portfolio
-from test_public_page import XSS_ATTR, XSS_SCRIPT, save_details, share
 
 from portfolio.exports import pdf
 from portfolio.extensions import db
 from portfolio.models import PortfolioSettings
 from portfolio.schemas import rules
+from tests.pdf_helpers import fonts_of, lines_of, text_of, uris_of
+from tests.test_exports import FULL_PORTFOLIO, add_full_portfolio
+from tests.test_public_page import XSS_ATTR, XSS_SCRIPT, save_details, share
 
 PUBLIC_TITLES = [p["title"] for p in FULL_PORTFOLIO if p.get("public")]
 PRIVATE = [p for p in FULL_PORTFOLIO if not p.get("public")]
@@ -340,34 +340,13 @@ def test_public_pdf_closes_with_the_page(user):
 # -- the migration
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request, tmp_path):
-    """Yield the URL of a new, empty database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.sqlite'}"
-        return
-    from sqlalchemy import create_engine, text
-
-    server = request.getfixturevalue("postgresql_url")
-    name = f"pdf_migration_{tmp_path.name.lower().replace('-', '_')[-40:]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_migration_gives_existing_portfolios_the_pdf_defaults(empty_database):
+def test_migration_gives_existing_portfolios_the_pdf_defaults(fresh_database_url):
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect, text
 
     from portfolio import create_app
 
-    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database})
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": fresh_database_url})
     with app.app_context():
         upgrade(revision="0002")
         db.session.execute(text(

@@ -14,6 +14,12 @@ from portfolio.security import CONTENT_SECURITY_POLICY
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture
+def client(sqlite_app):
+    """Headers and cookie flags are the same on every database: run on SQLite only."""
+    return sqlite_app.test_client()
+
+
 def _cookies(response) -> list[str]:
     return response.headers.getlist("Set-Cookie")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from api_helpers import Api, make_token
 from flask import Flask
 
 from portfolio.auth.services import register_user
+from tests.api.api_helpers import Api, make_token
 
 
 @pytest.fixture

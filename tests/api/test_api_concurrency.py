@@ -9,13 +9,13 @@ import json
 from datetime import timedelta
 
 import pytest
-from api_helpers import Api, make_token, new_project
-from concurrency import RESUME, at_once
 from sqlalchemy import func, select, update
 
 from portfolio.extensions import db
 from portfolio.models import IdempotencyKey, Project
 from portfolio.schemas import rules
+from tests.api.api_helpers import Api, make_token, new_project
+from tests.concurrency import RESUME, at_once
 
 IMPORT = "/api/v1/imports/json-resume"
 

@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from api_helpers import new_project
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -37,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from portfolio import create_app
 from portfolio.schemas import rules
+from tests.api.api_helpers import new_project
 
 CHECKS = [
     not_a_server_error,

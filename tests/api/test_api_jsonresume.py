@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from api_helpers import new_project
-
 from portfolio.api.openapi import _IMPORT_KB
 from portfolio.exports.service import IMPORT_MAX_BYTES
 from portfolio.schemas import rules
+from tests.api.api_helpers import new_project
 
 OVERRIDE = rules.direction_override("\u202e")
 

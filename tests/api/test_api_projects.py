@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from api_helpers import new_project
+
+from tests.api.api_helpers import new_project
 
 FULL = {
     "title": "Shop backend",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from api_helpers import Api, make_token
 from limits.storage import RedisStorage
 
 from portfolio import create_app
 from portfolio.extensions import db
+from tests.api.api_helpers import Api, make_token
 
 POLICY = re.compile(r'^"token";q=(\d+);w=(\d+)$')
 STANDING = re.compile(r'^"token";r=(\d+);t=(\d+)$')

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from api_helpers import new_project
 from sqlalchemy import select
 
 from portfolio.extensions import db
@@ -16,6 +15,7 @@ from portfolio.readiness.profiles import profile_from_technologies
 from portfolio.readiness.scoring import score_portfolio
 from portfolio.schemas import rules
 from portfolio.technologies.catalogue import get_catalogue
+from tests.api.api_helpers import new_project
 
 
 def test_catalogue_search_by_alias_and_name(api):

@@ -6,12 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from api_helpers import Api, make_token
 from sqlalchemy import func, select, update
 
 from portfolio.extensions import db
 from portfolio.models import ApiToken, Project, User, utcnow
 from portfolio.tokens.services import hash_token
+from tests.api.api_helpers import Api, make_token
 
 TOKEN_RE = re.compile(r'<code id="new-token">(pt_[A-Za-z0-9_-]+)</code>')
 

@@ -12,7 +12,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from api_helpers import new_project
 from sqlalchemy import func, select
 
 from portfolio.exports.jsonresume import parse_json_resume
@@ -20,6 +19,7 @@ from portfolio.extensions import db
 from portfolio.models import Project
 from portfolio.schemas import rules
 from portfolio.technologies.catalogue import get_catalogue
+from tests.api.api_helpers import new_project
 
 BASE = {"title": "Booking API", "kind": "personal", "start": "2025-01"}
 

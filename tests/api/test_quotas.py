@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from api_helpers import Api, make_token
 from sqlalchemy import func, insert, select
 
 from portfolio.extensions import db
 from portfolio.models import CustomProfile, Project, User, utcnow
 from portfolio.schemas import rules
+from tests.api.api_helpers import Api, make_token
 
 
 def _fill_projects(app, count: int) -> None:

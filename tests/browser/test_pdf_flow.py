@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from pdf_helpers import text_of
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
-from test_share_flow import _add_project
+
+from tests.browser.test_share_flow import _add_project
+from tests.pdf_helpers import text_of
 
 
 def _download_pdf(page: Page, link_name: str, path) -> PdfReader:

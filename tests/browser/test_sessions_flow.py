@@ -14,25 +14,10 @@ from playwright.sync_api import Browser, Page, expect
 PASSWORD = "a long enough password"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def browser_database_url(request, tmp_path):
+@pytest.fixture
+def browser_database_url(fresh_database_url):
     """Serve this module's pages from a fresh database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'browser.sqlite'}"
-        return
-    from sqlalchemy import create_engine, text
-
-    server = request.getfixturevalue("postgresql_url")
-    name = f"browser_{tmp_path.name.lower().replace('-', '_')[-40:]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return fresh_database_url
 
 
 def _opens_dashboard(browser: Browser, live_server: str, cookies) -> bool:

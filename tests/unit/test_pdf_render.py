@@ -7,11 +7,11 @@ import socket
 from pathlib import Path
 
 import pytest
-from pdf_helpers import fonts_of, uris_of
 from pypdf import PdfReader
 
 from portfolio.caching import LRUCache
 from portfolio.exports import pdf
+from tests.pdf_helpers import fonts_of, uris_of
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
