@@ -267,3 +267,9 @@ class IdempotencyKey(db.Model):
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     body: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+# --- Evidence from the code itself (issues 15 and 16) ---------------------------------
+
+
+# --- References (issue 17) ------------------------------------------------------------

@@ -31,6 +31,40 @@ KIND_PLURALS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class CodeProof:
+    """What an analysis of the project's own code showed (issues 15 and 16).
+
+    ``source`` is how the code came: "archive" or "bundle" (an upload: proves that code
+    with this stack exists, not who wrote it) or "url" (a public repository any reader
+    can open and check). ``technologies`` are the catalogue names found in the code and
+    kept by the owner.
+    """
+
+    source: str
+    label: str = ""  # the uploaded file's name, or the repository URL
+    technologies: tuple[str, ...] = ()
+    analysed_on: date | None = None
+    commits_yours: int | None = None  # with history only
+    commits_total: int | None = None
+    first_commit: date | None = None
+    last_commit: date | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceProof:
+    """A reference a referee confirmed on the project (issue 17)."""
+
+    how: str  # "email" (a link sent by the app to the referee's address) or "link"
+    confirmed_on: date | None = None
+    edited_since: bool = False  # the owner changed a confirmed field afterwards
+    name: str = ""  # shown only when the referee allowed it
+    job_title: str = ""
+    organisation: str = ""
+    comment: str = ""  # shown only when the referee allowed it and the owner chose to
+    email_domain: str = ""  # "brightwave.co.uk" when confirmed through a mailed link
+
+
+@dataclass(frozen=True)
 class ProjectRecord:
     """One portfolio project as plain data."""
 
@@ -50,6 +84,9 @@ class ProjectRecord:
     public: bool = False
     featured: bool = False
     id: int | None = field(default=None, compare=False)
+    # Proof beyond what the owner typed: filled where the caller loads it, empty otherwise.
+    code: CodeProof | None = field(default=None, compare=False)
+    references: tuple[ReferenceProof, ...] = field(default=(), compare=False)
 
 
 def record_from(source: Any, technologies: Iterable[str]) -> ProjectRecord:

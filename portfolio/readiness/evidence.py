@@ -9,7 +9,10 @@ prints the same table, and a test keeps the two in step)::
     kind      what the work was: paid 1.0, internship 0.85, volunteer 0.7,
               personal 0.55
     proof     how well it can be checked: 0.7, plus each proof source the
-              project has (a live link 0.15, a source link 0.15), at most 1.0
+              project has (a live link 0.15; a source link or analysed code 0.15;
+              a public repository with the owner's commits 0.1; a confirmed,
+              unedited reference 0.2, and 0.1 more when the app mailed its link
+              to the referee), at most 1.0
     recency   1.0 if ongoing or ended within 12 months of ``today``, then
               falling in a straight line to 0.5 at 60 months (5 years) and
               staying there; a project with neither end nor start counts as
@@ -26,9 +29,8 @@ of it reaches a technology. A technology both named and implied on one project c
 once, as named: per project the strongest route wins, never the sum. And in one
 requirement a technology a project names fills one place: what it implies does not
 fill a second place when the requirement lists both (an Express project counts once
-toward "two of Express, Django or Node.js", not twice). Later sources of
-proof (evidence from the code itself, confirmed references) add rows to
-``PROOF_SOURCES``, and so to this table.
+toward "two of Express, Django or Node.js", not twice). Sources of proof are rows
+of ``PROOF_SOURCES``, and so of this table.
 
 Several projects showing one technology give it a *strength*::
 
@@ -70,11 +72,46 @@ class ProofSource:
 PROOF_BASE = 0.7
 LIVE_BONUS = 0.15
 SOURCE_BONUS = 0.15
-#: Each adds its bonus to PROOF_BASE, up to 1.0. Evidence from the code itself and
-#: confirmed references join this list when they exist.
+#: A public repository whose history shows the owner's own commits: a reader can open
+#: it and count them, so it proves more than a source link. An uploaded archive or
+#: bundle proves only that code with this stack exists (commit emails are
+#: self-asserted), so it counts like a source link, not more.
+HISTORY_BONUS = 0.1
+#: A reference a referee confirmed and the owner has not edited since: the strongest
+#: proof a project can have, more when the app mailed the link to the referee's own
+#: address than when the owner passed it on.
+REFERENCE_BONUS = 0.2
+MAILED_REFERENCE_BONUS = 0.1
+
+
+def _has_code(project: ProjectRecord) -> bool:
+    return project.code is not None
+
+
+def _has_public_history(project: ProjectRecord) -> bool:
+    code = project.code
+    return code is not None and code.source == "url" and bool(code.commits_yours)
+
+
+def _confirmed(project: ProjectRecord) -> list[str]:
+    return [reference.how for reference in project.references if not reference.edited_since]
+
+
+#: Each adds its bonus to PROOF_BASE, up to 1.0.
 PROOF_SOURCES: tuple[ProofSource, ...] = (
     ProofSource("live link", LIVE_BONUS, lambda project: bool(project.live_url.strip())),
-    ProofSource("source link", SOURCE_BONUS, lambda project: bool(project.source_url.strip())),
+    ProofSource(
+        "source link or code analysed",
+        SOURCE_BONUS,
+        lambda project: bool(project.source_url.strip()) or _has_code(project),
+    ),
+    ProofSource("public history with the owner's commits", HISTORY_BONUS, _has_public_history),
+    ProofSource("confirmed reference", REFERENCE_BONUS, lambda project: bool(_confirmed(project))),
+    ProofSource(
+        "reference confirmed through a mailed link",
+        MAILED_REFERENCE_BONUS,
+        lambda project: "email" in _confirmed(project),
+    ),
 )
 
 FULL_RECENCY_MONTHS = 12

@@ -15,7 +15,9 @@ Evidence
         evidence = kind x proof x recency x route
 
     kind      paid 1.0, internship 0.85, volunteer 0.7, personal 0.55
-    proof     0.7, plus 0.15 for a live link and 0.15 for a source link (max 1.0)
+    proof     0.7, plus each proof source: a live link 0.15, a source link or
+              analysed code 0.15, public history with the owner's commits 0.1, a
+              confirmed reference 0.2 (+0.1 when mailed to the referee), max 1.0
     recency   1.0 if ongoing or ended within 12 months, falling to 0.5 at 5 years
     implied   named on the project 1.0; implied by a technology it names 0.8
               (Laravel is PHP: "PHP, from Laravel"), counted once, the stronger
