@@ -55,12 +55,12 @@ CLUSTER_PATH = PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sor
 
 ## cluster: the README's production layout on this machine until Ctrl-C: 2 gunicorn nodes (2 workers each) behind nginx, PostgreSQL, Redis
 cluster: $(VENV)/.installed-test
-	@sh tests/load/cluster-packages.sh
+	@sh tests/system-packages.sh --required nginx redis postgresql
 	$(CLUSTER_PATH) $(BIN)/python tests/load/cluster.py
 
 ## cluster-load: 20 users for 60 s through nginx while a node is killed and restarted; checks writes, sessions, throttle, reads
 cluster-load: $(VENV)/.installed-test
-	@sh tests/load/cluster-packages.sh
+	@sh tests/system-packages.sh --required nginx redis postgresql
 	$(CLUSTER_PATH) $(BIN)/python tests/load/cluster_harness.py --users 20 --duration 60
 
 ## test: install the test extras (and, as root, Chromium, Redis, PostgreSQL, Pango) and run the whole suite
