@@ -127,3 +127,41 @@ def test_a_technology_change_elsewhere_also_refuses_a_stale_save(user, new_devic
     assert refused.status_code == 409
     assert "Technologies" in refused.get_data(as_text=True)
     assert _stored(app, project_id).technology_names == ["Python", "Redis"]
+
+
+def _open_delete_form(client, project_id: int) -> dict[str, str]:
+    page = client.get(f"/projects/{project_id}/delete")
+    assert page.status_code == 200
+    return form_values(page.get_data(as_text=True), having="version")
+
+
+def test_a_delete_page_opened_before_an_edit_does_not_delete_the_newer_version(user, client, app):
+    project_id = _new_project(user, title="Shop", technologies="PHP")
+    delete_form = _open_delete_form(client, project_id)
+    assert delete_form["version"] == "1"
+
+    edit_form = _open_edit_form(client, project_id)
+    client.post(f"/projects/{project_id}/edit", data={**edit_form, "summary": "Now live"})
+
+    refused = client.post(f"/projects/{project_id}/delete", data=delete_form)
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "was changed after this page opened" in page
+    assert _stored(app, project_id).summary == "Now live"
+
+    # The page now carries the newer version: confirming again deletes it.
+    again = form_values(page, having="version")
+    assert again["version"] == "2"
+    deleted = client.post(f"/projects/{project_id}/delete", data=again)
+    assert deleted.status_code == 302
+    with app.app_context():
+        assert db.session.get(Project, project_id) is None
+
+
+def test_a_delete_without_a_version_still_deletes(user, client, app):
+    project_id = _new_project(user, title="Old page")
+    form = _open_delete_form(client, project_id)
+    del form["version"]
+    assert client.post(f"/projects/{project_id}/delete", data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(Project, project_id) is None

@@ -243,3 +243,18 @@ class ConfirmForm(FlaskForm):
     """An empty form: a POST-only action protected by CSRF."""
 
     submit = SubmitField("Delete")
+
+
+class DeleteProjectForm(ConfirmForm):
+    """The delete confirmation, with the version it was opened on.
+
+    A project changed since the page opened (in another tab or on another device) is not
+    deleted unseen: the page shows it again at its new version.
+    """
+
+    version = HiddenField()
+
+    def started_from(self) -> int | None:
+        """Return the version the page was opened on (None: a post that does not say)."""
+        raw = (self.version.data or "").strip()
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None

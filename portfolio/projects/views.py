@@ -11,7 +11,7 @@ from portfolio.caching import cache
 from portfolio.projects import services
 from portfolio.projects.forms import (
     FIELD_LABELS,
-    ConfirmForm,
+    DeleteProjectForm,
     EditProjectForm,
     NewProjectForm,
     ProjectForm,
@@ -152,14 +152,22 @@ def edit(project_id: int):
 
 @bp.route("/<int(max=2147483647):project_id>/delete", methods=["GET", "POST"])
 def delete(project_id: int):
-    """Confirm, then delete a project."""
+    """Confirm, then delete a project: the version the page showed, not a newer one."""
     project = _own_project_or_404(project_id)
-    form = ConfirmForm()
+    form = DeleteProjectForm()
     if form.validate_on_submit():
         title = project.title
-        services.delete_project(current_user, project)
+        try:
+            services.delete_project(current_user, project, expected_version=form.started_from())
+        except services.EditConflict:
+            project = _own_project_or_404(project_id)
+            form.version.data = str(project.version)
+            return render_template(
+                "projects/delete.html", project=project, form=form, changed=True
+            ), 409
         flash(f"Project “{title}” deleted.", "info")
         return redirect(url_for("projects.index"))
+    form.version.data = str(project.version)
     return render_template("projects/delete.html", project=project, form=form)
 
 
