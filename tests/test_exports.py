@@ -22,7 +22,15 @@ from portfolio.models import Project, User
 from portfolio.projects.record import KINDS
 from portfolio.projects.services import user_records
 from portfolio.schemas import rules
-from tests.test_public_page import XSS_ATTR, XSS_SCRIPT, jsonld_of, save_details, share, tags_of
+from tests.test_public_page import (
+    HOSTILE_DESCRIPTION,
+    XSS_ATTR,
+    XSS_SCRIPT,
+    jsonld_of,
+    save_details,
+    share,
+    tags_of,
+)
 
 LINK_ROWS = {f"links-{r}-{p}": "" for r in range(5) for p in ("network", "username", "url")}
 
@@ -567,8 +575,6 @@ def test_user_text_is_inert_in_every_download(user):
 
 
 def test_the_description_is_in_every_download_and_inert(user):
-    from test_public_page import HOSTILE_DESCRIPTION
-
     user.add_project(title="Booking API", public="y", description=HOSTILE_DESCRIPTION)
     page = user.client.get("/share/download/portfolio.html").get_data(as_text=True)
     main = page[page.index("<main") :]

@@ -95,7 +95,12 @@ def create_project(user: User, record: ProjectRecord) -> Project:
 
 
 def _add_project(user: User, record: ProjectRecord) -> Project:
-    """Add a project to the session (within the quota) and flush it: it has its id."""
+    """Add a project to the session (within the quota) and flush it: it has its id.
+
+    The portfolio is locked first, so two adds at once cannot both count the last free
+    place and both take it.
+    """
+    lock_portfolio(user)
     check_project_quota(user)
     project = Project(user_id=user.id, technologies=[])
     apply_record(project, record)

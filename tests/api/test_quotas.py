@@ -11,6 +11,7 @@ from portfolio.extensions import db
 from portfolio.models import CustomProfile, Project, User, utcnow
 from portfolio.schemas import rules
 from tests.api.api_helpers import Api, make_token
+from tests.concurrency import at_once
 
 
 def _fill_projects(app, count: int) -> None:
@@ -62,6 +63,17 @@ def test_the_api_refuses_one_project_too_many_with_409(user, app):
     body = response.get_json()
     assert body["type"].endswith("#problem-quota")
     assert body["detail"] == rules.TOO_MANY_PROJECTS
+    assert _project_count(app) == rules.MAX_PROJECTS
+
+
+def test_adds_at_once_cannot_both_take_the_last_place(user, app):
+    _fill_projects(app, rules.MAX_PROJECTS - 1)
+    token = make_token(app, "ada@example.com")
+    project = {"title": "The last one", "kind": "paid", "start": "2025-01"}
+    answers = at_once(
+        [lambda: Api(app, token).post("/api/v1/projects", json=project) for _ in range(4)]
+    )
+    assert sorted(answer.status_code for answer in answers) == [201, 409, 409, 409]
     assert _project_count(app) == rules.MAX_PROJECTS
 
 
