@@ -25,9 +25,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-## run: install, migrate the database and serve the app on http://127.0.0.1:$(PORT)
+## run: install, migrate the database and serve the app on http://127.0.0.1:$(PORT), with a jobs worker
 run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
+	$(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## demo: install, migrate and load the demo account (demo@example.com / "portfolio demo tour")
@@ -45,6 +47,8 @@ bench: $(VENV)/.installed-test
 	@command -v ab >/dev/null || (apt-get update -qq && apt-get install -y -qq apache2-utils)
 	$(BIN)/python tests/benchmarks/bench_pages.py
 	$(BIN)/python tests/benchmarks/bench_scoring.py
+	$(BIN)/python tests/benchmarks/bench_codescan.py
+	$(BIN)/python tests/benchmarks/bench_history.py
 
 ## load: 20 simulated users for 60 s against gunicorn on SQLite, then PostgreSQL; checks nothing is lost
 load: $(VENV)/.installed-test
@@ -67,6 +71,7 @@ cluster-load: $(VENV)/.installed-test
 test: $(VENV)/.installed-test
 	@sh tests/system-packages.sh
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test

@@ -40,6 +40,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_HOURS=config.SESSION_HOURS,
         REMEMBER_COOKIE_DURATION=config.REMEMBER_COOKIE_DURATION,
         API_RATE_LIMIT=config.API_RATE_LIMIT,
+        CODE_UPLOAD_MAX_BYTES=config.CODE_UPLOAD_MAX_BYTES,
+        CODE_UNPACKED_MAX_BYTES=config.CODE_UNPACKED_MAX_BYTES,
+        CODE_MAX_FILES=config.CODE_MAX_FILES,
+        REPO_IMPORT_ALLOW_HOSTS=(),
+        JOBS_WORKERS=config.JOBS_WORKERS,
+        JOBS_HEARTBEAT_SECONDS=config.JOBS_HEARTBEAT_SECONDS,
+        JOBS_STALE_SECONDS=config.JOBS_STALE_SECONDS,
+        JOBS_TIME_LIMIT_SECONDS=config.JOBS_TIME_LIMIT_SECONDS,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -66,7 +74,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_sessions(app)
     register_throttle(app)
 
-    from portfolio import models  # noqa: F401  (registers the tables)
+    from portfolio import (
+        jobs,
+        models,  # noqa: F401  (registers the tables)
+    )
+    from portfolio.analyses.views import bp as analyses_bp
     from portfolio.api.views import bp as api_bp
     from portfolio.auth.views import bp as auth_bp
     from portfolio.caching import init_caches
@@ -77,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portfolio.projects.views import bp as projects_bp
     from portfolio.readiness.service import init_app as init_readiness
     from portfolio.readiness.views import bp as readiness_bp
+    from portfolio.references.views import bp as references_bp
     from portfolio.technologies.views import bp as technologies_bp
     from portfolio.templating import register_template_helpers
     from portfolio.tokens.views import bp as tokens_bp
@@ -89,6 +102,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(tokens_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(references_bp)
+    app.register_blueprint(analyses_bp)
+    jobs.init_app(app)
     init_readiness(app)
     init_caches(app)
     register_error_handlers(app)

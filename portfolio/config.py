@@ -10,7 +10,18 @@ The environment is read here and nowhere else, under its documented names:
 * ``API_RATE_LIMIT`` (``count/seconds``: requests per API token);
 * ``REMEMBER_COOKIE_DURATION`` (days "Keep me logged in" lasts) and ``SESSION_HOURS``
   (hours a login without it lasts);
-* ``TRUSTED_PROXIES`` (or ``PROXY_FIX=1``) and ``PREFERRED_URL_SCHEME``.
+* ``TRUSTED_PROXIES`` (or ``PROXY_FIX=1``) and ``PREFERRED_URL_SCHEME``;
+* code analyses: ``CODE_UPLOAD_MAX_BYTES``, ``CODE_UNPACKED_MAX_BYTES``,
+  ``CODE_MAX_FILES``, ``REPO_IMPORT_ALLOW_HOSTS`` (host names, comma-separated, that
+  may be fetched although they resolve to private addresses) and
+  ``REPO_IMPORT_CA_CERTS`` (a CA bundle for self-hosted Git servers' certificates);
+* background jobs: ``JOBS_REDIS_URL`` (or ``REDIS_URL``: Redis holds the queue, shared
+  by every node; without it the SQLite file ``JOBS_SQLITE_PATH``, by default in
+  instance/, does), ``JOBS_WORKERS``,
+  ``JOBS_HEARTBEAT_SECONDS``, ``JOBS_STALE_SECONDS`` and ``JOBS_TIME_LIMIT_SECONDS``;
+* mail (sent only with ``MAIL_SERVER``): ``MAIL_PORT``, ``MAIL_USERNAME``,
+  ``MAIL_PASSWORD``, ``MAIL_USE_TLS``, ``MAIL_USE_SSL`` (1/true/yes) and
+  ``MAIL_DEFAULT_SENDER``: see portfolio/mail.py.
 
 ``PORT``, ``BIND`` and ``WEB_CONCURRENCY`` are gunicorn's (gunicorn.conf.py).
 """
@@ -34,6 +45,11 @@ THROTTLE_RULES: dict[str, tuple[int, int]] = {
     "THROTTLE_LOGIN_ADDRESS": (20, 15 * 60),
     "THROTTLE_REGISTER_ADDRESS": (10, 60 * 60),
     "THROTTLE_REGISTER_ACCOUNT": (5, 60 * 60),
+    # References (issue 17): links one owner may create, answers sent to one link and
+    # from one address.
+    "THROTTLE_REFERENCE_REQUEST": (20, 24 * 60 * 60),
+    "THROTTLE_REFERENCE_ANSWER_LINK": (10, 60 * 60),
+    "THROTTLE_REFERENCE_ANSWER_ADDRESS": (30, 60 * 60),
 }
 
 #: Requests one API token may make per window: (requests, seconds).
@@ -42,8 +58,27 @@ API_RATE_LIMIT: tuple[int, int] = (300, 60)
 REMEMBER_COOKIE_DURATION = timedelta(days=30)
 SESSION_HOURS = 12
 
+#: Code analyses (issues 15, 16): the largest upload, what it may unpack to, its files.
+CODE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+CODE_UNPACKED_MAX_BYTES = 200 * 1024 * 1024
+CODE_MAX_FILES = 20_000
+#: Background jobs: consumer threads per worker process; how often a running job says
+#: it is alive, after how long without a sign its worker counts as dead, and how long
+#: one analysis may run in all (seconds).
+JOBS_WORKERS = 2
+JOBS_HEARTBEAT_SECONDS = 5
+JOBS_STALE_SECONDS = 60
+JOBS_TIME_LIMIT_SECONDS = 15 * 60
+_WHOLE_NUMBERS = (
+    "CODE_UPLOAD_MAX_BYTES", "CODE_UNPACKED_MAX_BYTES", "CODE_MAX_FILES", "JOBS_WORKERS",
+    "JOBS_HEARTBEAT_SECONDS", "JOBS_STALE_SECONDS", "JOBS_TIME_LIMIT_SECONDS",
+)  # fmt: skip
+
 #: Plain string settings taken from the environment as they are.
 _STRINGS = ("SECRET_KEY", "APP_ENV", "RATELIMIT_STORAGE_URL", "TRUSTED_PROXIES", "PROXY_FIX")
+#: Mail settings (portfolio/mail.py): plain strings, and on/off flags.
+_MAIL_STRINGS = ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
+_MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL")
 
 
 class ConfigurationError(RuntimeError):
@@ -70,6 +105,27 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         found["REMEMBER_COOKIE_DURATION"] = timedelta(days=days)
     if environ.get("SESSION_HOURS", "").strip():
         found["SESSION_HOURS"] = parse_positive(environ["SESSION_HOURS"], "SESSION_HOURS")
+    for name in _MAIL_STRINGS:
+        if environ.get(name, "").strip():
+            found[name] = environ[name].strip()
+    if environ.get("MAIL_PORT", "").strip():
+        found["MAIL_PORT"] = parse_positive(environ["MAIL_PORT"], "MAIL_PORT")
+    for name in _MAIL_FLAGS:
+        if environ.get(name, "").strip():
+            found[name] = environ[name].strip().lower() in {"1", "true", "yes", "on"}
+    for name in _WHOLE_NUMBERS:
+        if environ.get(name, "").strip():
+            found[name] = parse_positive(environ[name], name)
+    if environ.get("REPO_IMPORT_ALLOW_HOSTS", "").strip():
+        hosts = environ["REPO_IMPORT_ALLOW_HOSTS"].split(",")
+        found["REPO_IMPORT_ALLOW_HOSTS"] = tuple(h.strip().lower() for h in hosts if h.strip())
+    if environ.get("JOBS_SQLITE_PATH", "").strip():
+        found["JOBS_SQLITE_PATH"] = environ["JOBS_SQLITE_PATH"].strip()
+    if environ.get("REPO_IMPORT_CA_CERTS", "").strip():
+        found["REPO_IMPORT_CA_CERTS"] = environ["REPO_IMPORT_CA_CERTS"].strip()
+    redis = environ.get("JOBS_REDIS_URL", "").strip() or environ.get("REDIS_URL", "").strip()
+    if redis:
+        found["JOBS_REDIS_URL"] = redis
     return found
 
 

@@ -144,6 +144,11 @@ class ProjectTechnology(db.Model):
     )
     name: Mapped[str] = mapped_column(String(80), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Found in the project's own code by a confirmed analysis (issue 15), with up to
+    # rules.CODE_EVIDENCE_LINES lines that show it: [{"path", "line", "text"}]. Imports
+    # never set it; a later analysis that no longer finds the technology clears it.
+    from_code: Mapped[bool] = mapped_column(Boolean, default=False)
+    evidence: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     project: Mapped[Project] = relationship(back_populates="technologies")
 
@@ -272,4 +277,111 @@ class IdempotencyKey(db.Model):
 # --- Evidence from the code itself (issues 15 and 16) ---------------------------------
 
 
+class CodeAnalysis(db.Model):
+    """One analysis of a repository's code, from upload (or URL) to confirmation.
+
+    The code itself is never stored: the uploaded file waits in a private temporary
+    folder until the background job has read it, and only the findings stay here.
+    ``status`` goes queued, running, then done or failed; confirming it into a project
+    makes it "confirmed". ``attempts`` counts the runs a worker started (one retry when
+    a worker dies); ``heartbeat_at`` is refreshed while it runs.
+    """
+
+    __tablename__ = "code_analysis"
+    __table_args__ = (Index("ix_code_analysis_status_heartbeat", "status", "heartbeat_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # The project it was started from, or confirmed into.
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(10))  # "archive", "bundle" or "url"
+    label: Mapped[str] = mapped_column(String(2000))  # the file's name, or the URL
+    emails: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The temporary file's random name in the uploads folder ("" for a URL, or once read).
+    upload_name: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    step: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(String(1000), default="")
+    findings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ProjectCodeEvidence(db.Model):
+    """What the latest confirmed analysis of a project's code showed (one per project).
+
+    Findings only: languages by lines, practices with their evidence lines, and with
+    history the owner's commits. Re-analysing replaces the row.
+    """
+
+    __tablename__ = "project_code_evidence"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(2000))
+    analysed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # [{"name", "lines", "files"}]
+    languages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # [{"name", "detail", "evidence": [{"path", "line", "text"}]}]
+    practices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    commits_yours: Mapped[int | None] = mapped_column(Integer)
+    commits_total: Mapped[int | None] = mapped_column(Integer)
+    first_commit: Mapped[date | None] = mapped_column(Date)
+    last_commit: Mapped[date | None] = mapped_column(Date)
+
+
 # --- References (issue 17) ------------------------------------------------------------
+
+
+class ReferenceRequest(db.Model):
+    """A link the owner sent a referee to confirm a project, and the referee's answer.
+
+    Only the SHA-256 of the link's random token is stored (``token_hash``), as with the
+    withdrawal link given to the referee (``withdraw_hash``). ``label_name`` and
+    ``label_role`` are the owner's own note of who it was sent to: shown to the owner
+    only; what a reader sees is what the referee typed (``referee_*``). ``confirmed`` is
+    a snapshot of exactly what the referee confirmed, with the values they saw, so a
+    later edit of the project can be told apart (see references/changes.py).
+    """
+
+    __tablename__ = "reference_request"
+    __table_args__ = (Index("ix_reference_request_user_project", "user_id", "project_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    label_name: Mapped[str] = mapped_column(String(120), default="")
+    label_role: Mapped[str] = mapped_column(String(120), default="")
+    # Only for mailing the link; never shown publicly, and its domain is kept in
+    # sent_to_domain once the link is mailed.
+    referee_email: Mapped[str] = mapped_column(String(254), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    # A key of references.states.STORED_STATES; "expired" is worked out from expires_at.
+    state: Mapped[str] = mapped_column(String(20), default="waiting")
+    # "email" (the app mailed the link) or "link" (the owner passed it on).
+    sent_by: Mapped[str] = mapped_column(String(10), default="link")
+    sent_to_domain: Mapped[str] = mapped_column(String(253), default="")
+    referee_name: Mapped[str] = mapped_column(String(120), default="")
+    referee_job_title: Mapped[str] = mapped_column(String(120), default="")
+    referee_organisation: Mapped[str] = mapped_column(String(200), default="")
+    referee_relationship: Mapped[str] = mapped_column(String(300), default="")
+    confirmed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    show_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_comment: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The owner's choices once it is answered.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_shows_comment: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdraw_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)

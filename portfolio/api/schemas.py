@@ -328,6 +328,130 @@ class ImportResult(BaseModel):
     )
 
 
+# --- code analyses (issues 15, 16) ---------------------------------------------------
+
+
+class _EvidenceLine(BaseModel):
+    path: str = Field(examples=["composer.json"])
+    line: int | None = Field(description="1-based, when known.")
+    text: str = Field(examples=['"laravel/framework": "5.5.*"'])
+    kind: str = Field(description="dependency, dev-dependency, image, service, env, ...")
+
+
+class _FoundTechnology(BaseModel):
+    name: str = Field(description="The catalogue name: send it back to keep it.")
+    strength: str = Field(description="declared, configured, marker, source or implied.")
+    evidence: list[_EvidenceLine]
+
+
+class _LanguageShare(BaseModel):
+    name: str
+    lines: Count
+    files: Count
+
+
+class _Practice(BaseModel):
+    name: str = Field(examples=["Automated testing"])
+    detail: str
+    evidence: list[_EvidenceLine]
+
+
+class _Findings(BaseModel):
+    technologies: list[_FoundTechnology]
+    languages: list[_LanguageShare] = Field(description="By lines of code, largest first.")
+    practices: list[_Practice]
+    files_read: Count
+    files_skipped: Count = Field(description="Vendored, generated, minified, binary or big.")
+
+
+class _History(BaseModel):
+    commits_total: Count
+    commits_yours: Count = Field(description="Commits by the emails given.")
+    first_yours: date | None
+    last_yours: date | None
+    emails_matched: list[str]
+    languages_yours: list[_LanguageShare] = Field(
+        description="From the lines your own commits added."
+    )
+    truncated: bool = Field(description="Only the newest commits were read.")
+
+
+class Analysis(BaseModel):
+    """An analysis of a repository's code: its state, and its findings once done."""
+
+    id: int
+    status: Literal["queued", "running", "done", "failed", "confirmed"]
+    step: str = Field(description="What the job is doing, in words.")
+    error: str | None = Field(description="Why it failed, when it did.")
+    source: Literal["archive", "bundle", "url"]
+    label: str = Field(description="The uploaded file's name, or the repository URL.")
+    project_id: int | None = Field(description="The project it was confirmed into.")
+    created_at: datetime
+    finished_at: datetime | None
+    findings: _Findings | None
+    history: _History | None = Field(description="With a bundle or a URL only.")
+
+
+# --- references (issue 17) ----------------------------------------------------------
+
+ReferenceState = Literal["waiting", "confirmed", "declined", "expired", "withdrawn", "revoked"]
+
+
+class _Referee(BaseModel):
+    name: str = Field(description="As the referee typed it (shown publicly only if allowed).")
+    job_title: str
+    organisation: str
+    relationship: str = Field(description="How they know the work, in their words.")
+
+
+class Reference(BaseModel):
+    """A reference a referee confirmed on one of your projects."""
+
+    id: int
+    project_id: int
+    project_title: str
+    referee: _Referee
+    confirmed_on: date
+    how: Literal["email", "link"] = Field(
+        description="email: the app mailed the link to the referee; link: you shared it."
+    )
+    email_domain: str = Field(description="The domain the link was mailed to, or empty.")
+    confirms: list[str] = Field(description="What was confirmed, in words.")
+    comment: str
+    show_name: bool = Field(description="The referee allows their name to be shown.")
+    show_comment: bool = Field(description="The referee allows their comment to be shown.")
+    comment_shown: bool = Field(description="You chose to show the comment (when allowed).")
+    hidden: bool = Field(description="You hid it from every public output.")
+    edited_since: bool = Field(
+        description="A confirmed field changed since: it no longer counts in the score."
+    )
+    changes: list[str] = Field(description="What changed since it was confirmed, in words.")
+
+
+class ReferenceList(BaseModel):
+    items: list[Reference]
+
+
+class ReferenceRequest(BaseModel):
+    """A link you made for a referee, and where it stands."""
+
+    id: int
+    project_id: int
+    project_title: str
+    label_name: str = Field(description="Your note of who it is for (never shown publicly).")
+    label_role: str
+    state: ReferenceState
+    sent_by: Literal["email", "link"]
+    sent_to_domain: str
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None = Field(description="When it was answered or revoked.")
+
+
+class ReferenceRequestList(BaseModel):
+    items: list[ReferenceRequest]
+
+
 #: Every response shape, in the order the document lists them (after the request ones).
 RESPONSES: tuple[type[BaseModel], ...] = (
     Problem,
@@ -346,4 +470,9 @@ RESPONSES: tuple[type[BaseModel], ...] = (
     ImportResult,
     NextStep,
     JobRanking,
+    Analysis,
+    Reference,
+    ReferenceList,
+    ReferenceRequest,
+    ReferenceRequestList,
 )

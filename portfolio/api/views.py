@@ -50,7 +50,8 @@ PUBLIC_ENDPOINTS = frozenset({"api.openapi_document", "api.docs"})
 #: Operations that change what is stored: they need a token with the write scope.
 WRITE_ENDPOINTS = frozenset(
     {"api.create_project", "api.replace_project", "api.update_project",
-     "api.delete_project", "api.import_json_resume"}
+     "api.delete_project", "api.import_json_resume", "api.start_analysis",
+     "api.confirm_analysis"}
 )  # fmt: skip
 
 
@@ -65,6 +66,9 @@ def authenticate() -> None:
     request.max_content_length = (
         MAX_IMPORT_BODY if request.endpoint == "api.import_json_resume" else MAX_BODY
     )
+    if request.endpoint == "api.start_analysis":
+        # A repository's upload: this operation alone takes a large body.
+        request.max_content_length = analyses.upload_limit()
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     header = request.headers.get("Authorization", "")
@@ -203,4 +207,4 @@ def _bool_arg(name: str, errors: list[FieldError]) -> bool:
 
 
 # The operations register on bp when imported: last, as they import this module.
-from portfolio.api import projects, readiness, resumes  # noqa: E402, F401
+from portfolio.api import analyses, projects, readiness, references, resumes  # noqa: E402, F401

@@ -19,6 +19,7 @@ from portfolio.models import (
     LoginSession,
     PortfolioSettings,
     Project,
+    ReferenceRequest,
     ScoreSnapshot,
     User,
 )
@@ -37,6 +38,33 @@ def _project(project: Project) -> dict[str, Any]:
     return project_document(
         record_of(project), created_at=project.created_at, updated_at=project.updated_at
     )
+
+
+def _reference(row: ReferenceRequest) -> dict[str, Any]:
+    return {
+        "project_id": row.project_id,
+        "label_name": row.label_name,
+        "label_role": row.label_role,
+        "referee_email": row.referee_email,
+        "state": row.state,
+        "sent_by": row.sent_by,
+        "sent_to_domain": row.sent_to_domain,
+        "created_at": _iso(row.created_at),
+        "expires_at": _iso(row.expires_at),
+        "decided_at": _iso(row.decided_at),
+        "referee": {
+            "name": row.referee_name,
+            "job_title": row.referee_job_title,
+            "organisation": row.referee_organisation,
+            "relationship": row.referee_relationship,
+        },
+        "confirmed": row.confirmed or {},
+        "comment": row.comment,
+        "show_name": bool(row.show_name),
+        "show_comment": bool(row.show_comment),
+        "hidden": bool(row.hidden),
+        "owner_shows_comment": bool(row.owner_shows_comment),
+    }
 
 
 def _settings(settings: PortfolioSettings | None) -> dict[str, Any] | None:
@@ -85,6 +113,11 @@ def export_account(user: User) -> dict[str, Any]:
     sessions = db.session.scalars(
         select(LoginSession).where(LoginSession.user_id == uid).order_by(LoginSession.id)
     ).all()
+    references = db.session.scalars(
+        select(ReferenceRequest)
+        .where(ReferenceRequest.user_id == uid)
+        .order_by(ReferenceRequest.id)
+    ).all()
     return {
         "format": "portfolio-account-export",
         "version": FORMAT_VERSION,
@@ -126,4 +159,6 @@ def export_account(user: User) -> dict[str, Any]:
             }
             for s in sessions
         ],
+        # What referees were asked and answered (issue 17); never the links' hashes.
+        "reference_requests": [_reference(r) for r in references],
     }

@@ -28,7 +28,8 @@ from portfolio.exports.description import (
 )
 from portfolio.exports.grouping import KIND_ORDER, group_technologies, sort_projects
 from portfolio.exports.links import http_url
-from portfolio.projects.record import PortfolioOwner, ProjectRecord
+from portfolio.projects.record import CodeProof, PortfolioOwner, ProjectRecord
+from portfolio.references.wording import reference_line
 from portfolio.technologies.catalogue import CatalogueLike
 
 # Section headings read better in the plural than the singular KIND_LABELS.
@@ -150,6 +151,8 @@ def _project(project: ProjectRecord) -> str:
         parts.append("\n".join(f"- {escape_markdown(h)}" for h in highlights))
     if project.technologies:
         parts.append("**Technologies:** " + _technology_list(project.technologies))
+    if project.code is not None:
+        parts.append(_code_proof(project.code))
     links = [
         markdown_link("Live site", project.live_url),
         markdown_link("Source code", project.source_url),
@@ -157,7 +160,24 @@ def _project(project: ProjectRecord) -> str:
     links = [link for link in links if link]
     if links:
         parts.append(" · ".join(links))
+    for reference in project.references:
+        parts.append(f"> {escape_markdown(reference_line(reference))}")
+        if reference.comment.strip():
+            parts.append(f"> “{escape_markdown(reference.comment)}”")
     return "\n\n".join([*lines, *parts])
+
+
+def _code_proof(code: CodeProof) -> str:
+    """Say what the analysis of the project's own code showed (issues 15, 16)."""
+    found = [name for name in code.technologies if name.strip()]
+    text = ("**From its code:** " + _technology_list(found)) if found else "**Code analysed**"
+    if code.source == "url":
+        link = markdown_link("Repository", code.label)
+        if link:
+            text += " · " + link
+        if code.commits_total:
+            text += f", {code.commits_yours} of {code.commits_total} commits by this author"
+    return text
 
 
 def _technology_list(names: Sequence[str]) -> str:

@@ -260,7 +260,7 @@ def find_shared(token: str) -> SharedPortfolio | None:
 
 def public_records(user: User) -> list[ProjectRecord]:
     """Return the projects the owner marked public, as plain records, newest first."""
-    return public_only(user_records(user))
+    return public_only(user_records(user, public=True))
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,9 @@ class ReferenceProof:
     organisation: str = ""
     comment: str = ""  # shown only when the referee allowed it and the owner chose to
     email_domain: str = ""  # "brightwave.co.uk" when confirmed through a mailed link
+    relationship: str = ""  # how the referee knows the work, in their words
+    confirms: tuple[str, ...] = ()  # what was confirmed, in words ("the dates and role")
+    changes: tuple[str, ...] = ()  # what the owner changed since, in words
 
 
 @dataclass(frozen=True)

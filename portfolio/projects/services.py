@@ -10,7 +10,8 @@ was saved while they were saving.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from blinker import Namespace
 from sqlalchemy import func, select, update
@@ -19,8 +20,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portfolio import idempotency
 from portfolio.extensions import db
-from portfolio.models import Project, ProjectTechnology, User, utcnow
-from portfolio.projects.record import KINDS, ProjectRecord, record_from
+from portfolio.models import Project, ProjectCodeEvidence, ProjectTechnology, User, utcnow
+from portfolio.projects.record import KINDS, CodeProof, ProjectRecord, record_from
+from portfolio.references.proofs import attach_references
 from portfolio.schemas import rules
 from portfolio.technologies.catalogue import get_catalogue
 
@@ -295,11 +297,12 @@ def technology_usage(user: User) -> list[tuple[str, int]]:
     return [(name, count) for name, count in rows]
 
 
-def user_records(user: User) -> list[ProjectRecord]:
-    """Return all the user's projects as plain records, newest first, in two queries.
+def user_records(user: User, *, public: bool = False) -> list[ProjectRecord]:
+    """Return all the user's projects as plain records, newest first, in three queries.
 
     Scoring and exports read every project; plain rows skip the ORM's identity
     map and change tracking, which cost more than the query itself at 200 projects.
+    Confirmed references come with them (``public``: only those the owner shows).
     """
     columns = (
         Project.id, Project.title, Project.kind, Project.organisation, Project.role,
@@ -311,12 +314,50 @@ def user_records(user: User) -> list[ProjectRecord]:
         select(*columns).where(Project.user_id == user.id).order_by(*_newest_first())
     ).all()
     technologies: dict[int, list[str]] = {}
+    from_code: dict[int, list[str]] = {}
     tag_rows = db.session.execute(
-        select(ProjectTechnology.project_id, ProjectTechnology.name)
+        select(ProjectTechnology.project_id, ProjectTechnology.name, ProjectTechnology.from_code)
         .join(Project, Project.id == ProjectTechnology.project_id)
         .where(Project.user_id == user.id)
         .order_by(ProjectTechnology.project_id, ProjectTechnology.position)
     )
-    for project_id, name in tag_rows:
+    for project_id, name, found_in_code in tag_rows:
         technologies.setdefault(project_id, []).append(name)
-    return [record_from(row, technologies.get(row.id, ())) for row in rows]
+        if found_in_code:
+            from_code.setdefault(project_id, []).append(name)
+    # One query for every project's code proof (issues 15, 16).
+    proofs = {
+        row.project_id: code_proof_from(row, from_code.get(row.project_id, ()))
+        for row in db.session.scalars(
+            select(ProjectCodeEvidence)
+            .join(Project, Project.id == ProjectCodeEvidence.project_id)
+            .where(Project.user_id == user.id)
+        )
+    }
+    records = [
+        replace(record_from(row, technologies.get(row.id, ())), code=proofs.get(row.id))
+        for row in rows
+    ]
+    return attach_references(user.id, records, public=public)
+
+
+def code_proof_from(row: ProjectCodeEvidence, from_code: Iterable[str]) -> CodeProof:
+    """Return a project's stored code proof as the plain record the domain modules read."""
+    return CodeProof(
+        source=row.source,
+        label=row.label,
+        technologies=tuple(from_code),
+        analysed_on=row.analysed_at.date() if row.analysed_at else None,
+        commits_yours=row.commits_yours,
+        commits_total=row.commits_total,
+        first_commit=row.first_commit,
+        last_commit=row.last_commit,
+    )
+
+
+def code_proof(project: Project) -> CodeProof | None:
+    """Return what the latest confirmed analysis of a project's code showed, if any."""
+    row = db.session.get(ProjectCodeEvidence, project.id)
+    if row is None:
+        return None
+    return code_proof_from(row, (t.name for t in project.technologies if t.from_code))

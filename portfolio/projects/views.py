@@ -17,6 +17,7 @@ from portfolio.projects.forms import (
     ProjectForm,
 )
 from portfolio.projects.record import KIND_LABELS, KINDS
+from portfolio.references import service as references
 from portfolio.schemas import rules
 from portfolio.schemas.project import record_problems
 from portfolio.schemas.rules import QuotaError
@@ -115,10 +116,15 @@ def create():
 def detail(project_id: int):
     """Show one project."""
     project = _own_project_or_404(project_id)
+    record = services.record_of(project)
     return render_template(
         "projects/detail.html",
         project=project,
-        problems=record_problems(services.record_of(project)),
+        problems=record_problems(record),
+        references=references.views_for(
+            references.requests_for_project(current_user, project.id), record
+        ),
+        code=services.code_proof(project),
         field_labels=FIELD_LABELS,
         kind_labels=KIND_LABELS,
         catalogue_names=_catalogue_names(),

@@ -21,6 +21,7 @@ from portfolio.readiness.forms import (
     WhatIfForm,
 )
 from portfolio.readiness.profiles import ProfileError, RoleProfile
+from portfolio.references.wording import proof_notes
 from portfolio.technologies.catalogue import get_catalogue
 from portfolio.technologies.extract import extract_technologies
 
@@ -71,6 +72,7 @@ def profile(slug: str):
         target_form=TargetForm(profile=role.slug),
         whatif=WhatIfForm(formdata=None),
         kind_labels=KIND_LABELS,
+        reference_notes=proof_notes(view.projects),
     )
 
 

@@ -113,6 +113,22 @@ HOURS_PER_WEEK_MAX = 168
 #: A requirement's own words on how to close it, and its weight.
 REQUIREMENT_ADVICE_MAX = 300
 REQUIREMENT_WEIGHT_MAX = 1_000
+
+#: Evidence from the code itself (issues 15, 16): the commit emails one analysis reads,
+#: the evidence lines kept per technology, the uploaded file's name as stored.
+MAX_COMMIT_EMAILS = 10
+CODE_EVIDENCE_LINES = 5
+UPLOAD_NAME_MAX = 255
+#: Their messages.
+ANALYSIS_NEEDS_SOURCE = "Choose a repository archive or bundle, or give a repository URL."
+ANALYSIS_ONE_SOURCE = "Give a file or a URL, not both."
+UPLOAD_TOO_BIG = "The file is larger than {limit}: upload one of at most {limit}."
+TOO_MANY_COMMIT_EMAILS = f"Give at most {MAX_COMMIT_EMAILS} commit emails."
+ANALYSIS_STOPPED = "The analysis stopped; try again."
+ANALYSIS_BROKE = "The analysis could not be finished; try again, or try another file."
+ANALYSIS_NOT_DONE = "The analysis has not finished: confirm its findings once it has."
+ANALYSIS_CONFIRMED = "These findings were already added to a project."
+CHOOSE_PROJECT = "Choose the project to add the findings to."
 #: Related technologies one requirement may name to override the catalogue's.
 MAX_RELATED = 40
 #: "Which jobs fit me?": adverts pasted at once, each advert's text, all of it pasted,
@@ -216,6 +232,48 @@ TOO_MANY_PROFILES = (
 )
 TOO_MANY_TOKENS = f"You can hold at most {MAX_TOKENS} tokens; revoke one first."
 PAPER_REQUIRED = "Choose a paper size: " + " or ".join(PAPER_SIZES.values()) + "."
+
+# --- references: a referee confirms a project through a one-time link (issue 17) -----
+
+#: A reference link works this many days, once.
+REFERENCE_LINK_DAYS = 30
+#: The owner's label for a request (who they sent it to), for their eyes only.
+REFERENCE_LABEL_MAX = 120
+#: What the referee types.
+REFEREE_NAME_MAX = 120
+REFEREE_JOB_TITLE_MAX = 120
+REFEREE_ORGANISATION_MAX = 200
+REFEREE_RELATIONSHIP_MAX = 300
+REFERENCE_COMMENT_MAX = 500
+#: Requests one project may hold, answered or not (delete old ones to make room).
+MAX_REFERENCE_REQUESTS = 20
+REFERENCE_LABEL_REQUIRED = "Enter the referee's name, so you know who this link is for."
+REFEREE_NAME_REQUIRED = "Enter your name."
+REFEREE_JOB_TITLE_REQUIRED = "Enter your job title."
+REFEREE_ORGANISATION_REQUIRED = "Enter the organisation you work for."
+REFEREE_RELATIONSHIP_REQUIRED = "Say how you know this work, like “I supervised it”."
+NOTHING_CONFIRMED = "Tick at least one thing you confirm, or press Decline."
+UNKNOWN_TECHNOLOGY_CONFIRMED = "Tick only technologies this project lists."
+TOO_MANY_REFERENCE_REQUESTS = (
+    f"This project holds {MAX_REFERENCE_REQUESTS} reference requests, the most it may. "
+    "Delete one before asking again."
+)
+OWN_PROJECT_REFERENCE = (
+    "You cannot confirm your own project. Send this link to the person who saw the work."
+)
+REFERENCE_LINK_UNUSABLE = (
+    "This reference link cannot be used: it may have expired (links work for "
+    f"{REFERENCE_LINK_DAYS} days) or been withdrawn by the person who sent it. "
+    "Ask them for a new link if you still want to give a reference."
+)
+REFERENCE_LINK_USED = (
+    "This reference link has already been used, and accepts nothing more. "
+    "Thank you for your answer."
+)
+REFERENCE_MAIL_FAILED = (
+    "The email could not be sent ({reason}). The request is kept: copy the link below "
+    "and send it to the referee yourself."
+)
 
 # --- writes that race or repeat: stale edits, double posts, Idempotency-Key -----------
 

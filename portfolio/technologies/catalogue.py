@@ -391,7 +391,8 @@ def _strings(value: Any, where: str, what: str) -> list[str]:
 def _entry(item: Any, where: str) -> Technology:
     if not isinstance(item, dict):
         raise ValueError(f"{where}: expected an object")
-    unknown = set(item) - {"name", "category", "aliases", "implies", "related"}
+    # "detect" holds the code analysis's rules, read and checked by portfolio.codescan.rules.
+    unknown = set(item) - {"name", "category", "aliases", "implies", "related", "detect"}
     if unknown:
         raise ValueError(f"{where}: unknown fields {', '.join(sorted(unknown))}")
     name, category = item.get("name"), item.get("category")

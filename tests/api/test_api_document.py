@@ -29,12 +29,15 @@ OPERATION_IDS = {
     "listProjects", "createProject", "getProject", "replaceProject", "updateProject",
     "deleteProject", "searchTechnologies", "listMyTechnologies", "listProfiles", "getProfile",
     "getReadiness", "rankJobs", "exportJsonResume", "importJsonResume",
+    "startAnalysis", "getAnalysis", "confirmAnalysis",
+    "listReferences", "listReferenceRequests",
 }  # fmt: skip
 COMPONENTS = [
     "Problem", "FieldError", "ProjectInput", "ProjectPatch", "Project", "ProjectPage",
     "Technology", "TechnologyList", "TechnologyUsage", "Requirement", "Profile",
     "ProfileList", "Readiness", "ReadinessPart", "JsonResume", "ImportResult", "NextStep",
-    "JobsToRank", "JobRanking",
+    "JobsToRank", "JobRanking", "AnalysisConfirm", "Analysis",
+    "Reference", "ReferenceList", "ReferenceRequest", "ReferenceRequestList",
 ]  # fmt: skip
 SHARED_RESPONSES = ["Unauthorised", "MalformedJson", "NotFound", "Conflict", "TooLarge",
                     "UnsupportedMediaType", "Invalid", "PreconditionFailed",

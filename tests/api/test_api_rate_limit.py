@@ -160,7 +160,7 @@ def test_the_document_says_which_operations_need_the_write_scope(app):
         for method, operation in item.items()
         if method != "parameters" and "403" in operation["responses"]
     }
-    assert len(writes) == len(WRITE_ENDPOINTS) == 5
+    assert len(writes) == len(WRITE_ENDPOINTS) == 7
     assert ("/api/v1/projects", "post") in writes
     assert ("/api/v1/readiness/rank", "post") not in writes
     for path, method in writes:

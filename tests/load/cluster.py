@@ -193,6 +193,14 @@ http {{
             proxy_next_upstream error timeout;
             add_header X-Upstream $upstream_addr always;
         }}
+        location ~ ^/(analyses/new|api/v1/analyses)$ {{
+            client_max_body_size 51m;
+            proxy_pass http://portfolio;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $http_host;
+        }}
     }}
 }}
 """

@@ -14,7 +14,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portfolio.projects.record import KINDS, ProjectRecord
+from portfolio.projects.record import KINDS, CodeProof, ProjectRecord, ReferenceProof
 from portfolio.readiness.evidence import IMPLIED_FACTOR, RELATED_CREDITS
 from portfolio.readiness.profiles import Requirement, RoleProfile, load_builtin_profiles
 from portfolio.readiness.scoring import Scorer, score_portfolio
@@ -36,6 +36,17 @@ TODAY = date(2025, 6, 15)
 # First days of months from January 2012 to December 2026 (beyond "today").
 months = st.integers(0, 15 * 12 - 1).map(lambda n: date(2012 + n // 12, n % 12 + 1, 1))
 links = st.sampled_from(["", "https://example.com/x"])
+# Proof beyond the owner's own words: analysed code (issues 15, 16) and references a
+# referee confirmed, through a mailed link or one the owner shared, edited since or not.
+code_proofs = st.builds(
+    CodeProof,
+    source=st.sampled_from(["archive", "bundle", "url"]),
+    commits_yours=st.none() | st.integers(0, 50),
+)
+reference_proofs = st.builds(
+    ReferenceProof, how=st.sampled_from(["email", "link"]), edited_since=st.booleans()
+)
+references = st.lists(reference_proofs, max_size=3).map(tuple)
 
 
 @st.composite
@@ -53,6 +64,8 @@ def projects(draw: st.DrawFn) -> ProjectRecord:
         source_url=draw(links),
         technologies=tuple(draw(st.lists(st.sampled_from(POOL), max_size=6))),
         id=draw(st.none() | st.integers(1, 10_000)),
+        code=draw(st.none() | code_proofs),
+        references=draw(references),
     )
 
 
@@ -230,6 +243,8 @@ made_up_projects = st.builds(
     live_url=links,
     source_url=links,
     technologies=st.lists(st.sampled_from(NAMES), max_size=4).map(tuple),
+    code=st.none() | code_proofs,
+    references=references,
 )
 
 
@@ -301,3 +316,19 @@ def test_implied_and_related_credit_never_pass_their_factors(
                 assert evidence.factor == IMPLIED_FACTOR
             if evidence.credit == "related":
                 assert evidence.factor <= max(RELATED_CREDITS.values())
+
+
+@given(portfolios, st.data(), reference_proofs, profiles)
+def test_a_confirmed_reference_never_lowers_the_score_and_an_edited_one_adds_nothing(
+    items: list[ProjectRecord], data: st.DataObject, proof: ReferenceProof, profile: RoleProfile
+) -> None:
+    if not items:
+        return
+    index = data.draw(st.integers(0, len(items) - 1))
+    grown = list(items)
+    grown[index] = replace(items[index], references=(*items[index].references, proof))
+    before = score_portfolio(items, profile, TODAY)
+    after = score_portfolio(grown, profile, TODAY)
+    assert after.total >= before.total
+    if proof.edited_since:
+        assert after.total == before.total

@@ -79,6 +79,8 @@ def _build(app: Flask) -> dict[str, Any]:
             {"name": "Technologies", "description": "The catalogue and your usage."},
             {"name": "Readiness", "description": "Role profiles and your score."},
             {"name": "JSON Resume", "description": "Export and import résumés."},
+            {"name": "Code analyses", "description": "Technologies found in your code."},
+            {"name": "References", "description": "Referees' confirmations of your work."},
         ],
         "security": [{"bearer": []}],
         "paths": _paths(app, _operations()),

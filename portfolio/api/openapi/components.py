@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 
 from portfolio.api import schemas as responses
 from portfolio.schemas.adverts import JobsToRankIn
+from portfolio.schemas.analysis import AnalysisConfirmIn
 from portfolio.schemas.base import Schema
 from portfolio.schemas.project import ProjectIn
 
@@ -99,6 +100,13 @@ _RANK_DESCRIPTION = (
 )
 
 
+_CONFIRM_DESCRIPTION = (
+    "The technologies found to keep (catalogue names; others are ignored), and where: "
+    "`project_id` adds them to that project, `project` creates one with those fields "
+    "(as ProjectInput)."
+)
+
+
 def _request_body(model: type[Schema], description: str) -> dict[str, Any]:
     """Return a request schema's own JSON Schema, its nested models written out."""
     generated = model.model_json_schema(ref_template=REF)
@@ -143,6 +151,8 @@ def _schemas_json() -> str:
             schemas["ProjectPatch"] = _project_patch(project_input)
         if model is responses.JobRanking:
             schemas["JobsToRank"] = _request_body(JobsToRankIn, _RANK_DESCRIPTION)
+        if model is responses.Analysis:
+            schemas["AnalysisConfirm"] = _request_body(AnalysisConfirmIn, _CONFIRM_DESCRIPTION)
         schemas[model.__name__] = found[model.__name__]
     return json.dumps(schemas)
 

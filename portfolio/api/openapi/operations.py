@@ -301,6 +301,132 @@ def _operations() -> dict[str, dict[str, Any]]:
             ],
             "responses": _responses({"200": _json("JsonResume", "The résumé.")}, "422"),
         },
+        "api.start_analysis": {
+            "operationId": "startAnalysis",
+            "tags": ["Code analyses"],
+            "summary": "Analyse a repository's code",
+            "description": "Upload a repository archive (.zip, .tar.gz) or git bundle as "
+            "`multipart/form-data` (`file`, and `emails` for a bundle's history), or send "
+            "a public https Git URL as JSON. The analysis runs in the background: the "
+            "answer (202) says where to read its state, and its findings once `status` "
+            "is `done`. Nothing in the code is run, and only the findings are kept. "
+            f"At most {rules.MAX_COMMIT_EMAILS} commit emails. A refused file or URL "
+            "(unsafe paths, too big, private address, http, credentials) is 422 with "
+            "the reason.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "emails": {
+                                    "type": "array",
+                                    "items": {"type": "string", "maxLength": rules.EMAIL_MAX},
+                                    "maxItems": rules.MAX_COMMIT_EMAILS,
+                                },
+                            },
+                        }
+                    },
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["url"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "url": {
+                                    "type": "string",
+                                    "maxLength": rules.URL_MAX,
+                                    "pattern": "^https://",
+                                    "examples": ["https://github.com/pallets/flask.git"],
+                                },
+                                "emails": {
+                                    "type": "array",
+                                    "items": {"type": "string", "maxLength": rules.EMAIL_MAX},
+                                    "maxItems": rules.MAX_COMMIT_EMAILS,
+                                },
+                            },
+                        }
+                    },
+                },
+            },
+            "responses": _responses(
+                {
+                    "202": _json(
+                        "Analysis",
+                        "Started.",
+                        headers={
+                            "Location": {
+                                "description": "The analysis's address.",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                    )
+                },
+                *body_errors,
+            ),
+        },
+        "api.get_analysis": {
+            "operationId": "getAnalysis",
+            "tags": ["Code analyses"],
+            "summary": "Get an analysis",
+            "description": "Its status and current step; its findings (each technology "
+            "with the lines that show it, languages by lines, practices) and, with "
+            "history, your commits once `status` is `done`.",
+            "responses": _responses({"200": _json("Analysis", "The analysis.")}, "404"),
+        },
+        "api.confirm_analysis": {
+            "operationId": "confirmAnalysis",
+            "tags": ["Code analyses"],
+            "summary": "Keep an analysis's findings on a project",
+            "description": "Creates a project (201) or adds to one of yours (200); the "
+            "technologies kept are marked as found in its code, and the project's earlier "
+            "code findings are replaced. 409 when the analysis has not finished or was "
+            "confirmed already.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("AnalysisConfirm")}},
+            },
+            "responses": _responses(
+                {
+                    "200": _json("Project", "Added to the project."),
+                    "201": _json(
+                        "Project",
+                        "Created.",
+                        headers={
+                            "Location": {
+                                "description": "The new project's address.",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                    ),
+                },
+                *body_errors,
+                "404",
+                "409",
+            ),
+        },
+        "api.list_references": {
+            "operationId": "listReferences",
+            "tags": ["References"],
+            "summary": "List the references confirmed on your projects",
+            "description": "Every reference a referee confirmed and has not withdrawn, "
+            "oldest first, hidden ones included (`hidden`). One whose confirmed fields "
+            "you edited since says so (`edited_since`, `changes`) and no longer counts "
+            "in the score.",
+            "responses": _responses({"200": _json("ReferenceList", "The references.")}),
+        },
+        "api.list_reference_requests": {
+            "operationId": "listReferenceRequests",
+            "tags": ["References"],
+            "summary": "List your reference requests",
+            "description": "Every link you made for a referee, newest first, with its "
+            f"state: a waiting link expires {rules.REFERENCE_LINK_DAYS} days after it "
+            "was made. The links themselves are never sent: only their hashes are kept.",
+            "responses": _responses({"200": _json("ReferenceRequestList", "The requests.")}),
+        },
         "api.import_json_resume": {
             "operationId": "importJsonResume",
             "tags": ["JSON Resume"],

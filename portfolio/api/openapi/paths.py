@@ -29,6 +29,14 @@ def _path_parameters() -> dict[str, dict[str, Any]]:
             "schema": {"type": "integer", "minimum": 1, "maximum": views.MAX_ID},
             "example": 1,
         },
+        "analysis_id": {
+            "name": "analysis_id",
+            "in": "path",
+            "required": True,
+            "description": "The analysis's id.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": views.MAX_ID},
+            "example": 1,
+        },
         "slug": {
             "name": "slug",
             "in": "path",

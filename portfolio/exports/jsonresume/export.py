@@ -15,7 +15,14 @@ from portfolio.exports.jsonresume.document import (
     WORK_KINDS,
 )
 from portfolio.exports.links import export_uri, http_url, year_month
-from portfolio.projects.record import PortfolioOwner, ProjectRecord
+from portfolio.projects.record import CodeProof, PortfolioOwner, ProjectRecord, ReferenceProof
+from portfolio.references.wording import (
+    confirmed_by,
+    edited_note,
+    how_confirmed,
+    relationship_note,
+    what_confirmed,
+)
 from portfolio.technologies.catalogue import CatalogueLike
 
 # Deliberately loose: it only has to agree with the schema's "email" format
@@ -56,6 +63,9 @@ def to_json_resume(
         resume["projects"] = [
             _export_project(p, key) for p, key in zip(projects, keys, strict=True)
         ]
+    references = [_export_reference(p, reference) for p in projects for reference in p.references]
+    if references:
+        resume["references"] = references
     skills = [
         {"name": label, "keywords": names}
         for label, names in group_technologies(projects, catalogue)
@@ -127,7 +137,32 @@ def _export_project(project: ProjectRecord, key: str) -> dict[str, Any]:
         # exactly as the owner wrote it too.
         extension["liveUrl"] = live_url
     entry[EXTENSION] = extension
+    if project.references:
+        entry[REFERENCES_EXTENSION] = [_reference_extension(r) for r in project.references]
+    if project.code is not None:
+        entry[EVIDENCE_EXTENSION] = _export_code(project.code)
     return entry
+
+
+#: What the analysis of a project's own code showed (issues 15, 16); imports ignore it,
+#: so evidence never comes back in as "from its code".
+EVIDENCE_EXTENSION = "x-evidence"
+
+
+def _export_code(code: CodeProof) -> dict[str, Any]:
+    proof: dict[str, Any] = {"source": code.source}
+    if code.source == "url":
+        proof["repository"] = http_url(code.label)
+    if code.analysed_on is not None:
+        proof["analysedOn"] = code.analysed_on.isoformat()
+    if code.commits_total is not None:
+        proof["commitsByAuthor"] = code.commits_yours
+        proof["commitsTotal"] = code.commits_total
+    if code.first_commit is not None:
+        proof["firstCommit"] = code.first_commit.isoformat()
+    if code.last_commit is not None:
+        proof["lastCommit"] = code.last_commit.isoformat()
+    return {"fromCode": list(code.technologies), "code": proof}
 
 
 def _export_experience(project: ProjectRecord, key: str, employer_field: str) -> dict[str, Any]:
@@ -150,3 +185,39 @@ def _export_experience(project: ProjectRecord, key: str, employer_field: str) ->
 def _compact(**fields: Any) -> dict[str, Any]:
     # "" would fail the schema's email/uri formats and [] is noise: omit both.
     return {k: v for k, v in fields.items() if v not in ("", [], None)}
+
+
+#: Confirmed references on a project entry (issue 17): their structure, for tools that
+#: read it. An import never recreates a confirmed reference from it (importing.py).
+REFERENCES_EXTENSION = "x-references"
+
+
+def _export_reference(project: ProjectRecord, reference: ReferenceProof) -> dict[str, str]:
+    """Return a JSON Resume ``references`` entry: who confirmed what, and how."""
+    who = confirmed_by(reference).removeprefix("Confirmed by ")
+    text = f"Confirmed “{project.title}” {how_confirmed(reference)}."
+    for extra in (relationship_note(reference), what_confirmed(reference)):
+        if extra:
+            text += f" {extra}."
+    if reference.comment:
+        text += f" “{reference.comment}”"
+    note = edited_note(reference)
+    if note:
+        text += f" {note}."
+    return {"name": who[:1].upper() + who[1:], "reference": text}
+
+
+def _reference_extension(reference: ReferenceProof) -> dict[str, Any]:
+    """Return a reference's structure, for the project's ``x-references``."""
+    shown = _compact(
+        name=reference.name,
+        jobTitle=reference.job_title,
+        organisation=reference.organisation,
+        relationship=reference.relationship,
+        confirmedOn=reference.confirmed_on.isoformat() if reference.confirmed_on else "",
+        how=reference.how,
+        emailDomain=reference.email_domain,
+        confirms=list(reference.confirms),
+        comment=reference.comment,
+    )
+    return {**shown, "editedSince": reference.edited_since, "changes": list(reference.changes)}

@@ -18,7 +18,9 @@ from portfolio.exports.jsonresume.checks import (
     _schema_problems,
 )
 from portfolio.exports.jsonresume.document import EXTENSION, WORK_KINDS
+from portfolio.exports.jsonresume.export import REFERENCES_EXTENSION
 from portfolio.projects.record import KINDS, PortfolioOwner, ProjectRecord
+from portfolio.references.carried import carried_note, with_note
 from portfolio.schemas import rules
 from portfolio.schemas.base import Problem as RuleProblem
 from portfolio.schemas.base import SchemaError, problems, validate
@@ -339,6 +341,7 @@ class _Importer:
         for flag in ("public", "featured"):
             data[flag] = _flag(ours, flag, default=False)
             sources[flag] = f"{where}.{EXTENSION}.{flag}"
+        _carry_references(candidate, entry)
         return candidate
 
     def _position(self, entry: dict[str, Any], where: str, section: str) -> _Candidate:
@@ -551,3 +554,22 @@ def _kind_from_type(value: Any) -> str:
 def _flag(extension: Mapping[str, Any], name: str, *, default: bool) -> bool:
     value = extension.get(name)
     return value if isinstance(value, bool) else default
+
+
+def _carry_references(candidate: _Candidate, entry: dict[str, Any]) -> None:
+    """Carry an entry's confirmed references as a plain note: never as confirmed ones."""
+    note = carried_note(entry.get(REFERENCES_EXTENSION))
+    if not note:
+        return
+    joined = with_note(candidate.data.get("description") or "", note)
+    if joined is None:
+        candidate.notes.append(
+            f"{candidate.where}: its references were left out (the description is full); "
+            "ask the referees to confirm the work here"
+        )
+        return
+    candidate.data["description"] = joined
+    candidate.notes.append(
+        f"{candidate.where}: its references arrive as a note in the description, not as "
+        "confirmed references; ask the referees to confirm the work here"
+    )

@@ -1,0 +1,1 @@
+"""Evidence from the code itself: the pages that analyse a repository and keep its findings."""

@@ -1,0 +1,87 @@
+"""A person imports a project from its code: upload, watch the job, untick one, create."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
+
+from portfolio import create_app
+from portfolio.extensions import db
+from tests.analyses_helpers import LARAVEL_SHOP, running_worker, zip_of
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, browser_database_url: str) -> Iterator[str]:
+    """Serve a fresh app, with a jobs worker of its own, on a free port."""
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-test-key",
+            "SQLALCHEMY_DATABASE_URI": browser_database_url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite"),
+            "CODE_UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with running_worker(app):
+            yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_import_from_code_then_untick_one_and_create_the_project(
+    page: Page, live_server: str, check_a11y, tmp_path: Path, artifacts
+):
+    archive = tmp_path / "shop.zip"
+    archive.write_bytes(zip_of(LARAVEL_SHOP))
+    page.goto(f"{live_server}/auth/register")
+    page.get_by_label("Email").fill("grace@example.com")
+    page.get_by_label("Display name").fill("Grace")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+
+    page.goto(f"{live_server}/projects/")
+    page.get_by_role("link", name="Import from code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import from code")
+    expect(page.get_by_label("Your commit emails")).to_have_value("grace@example.com")
+    check_a11y(page)
+    page.get_by_label("Repository archive or bundle").set_input_files(str(archive))
+    page.get_by_role("button", name="Analyse").click()
+
+    # The status page refreshes itself until the worker has finished.
+    expect(page.get_by_role("heading", name="Technologies found")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text('composer.json: "laravel/framework": "5.5.*"')).to_be_visible()
+    for name in ("PHP", "Laravel", "MySQL"):
+        expect(page.get_by_label(name, exact=True)).to_be_checked()
+    check_a11y(page)
+    page.screenshot(path=str(artifacts / "analysis-findings.png"), full_page=True)
+
+    page.get_by_label("MySQL", exact=True).uncheck()
+    page.get_by_label("Title").fill("Corner shop")
+    page.get_by_label("Start").fill("2024-05")
+    page.get_by_role("button", name="Create a project").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Corner shop")
+    for name in ("PHP", "Laravel"):
+        expect(page.locator(".from-code-list summary", has_text=name).first).to_be_visible()
+    expect(page.locator(".tags")).not_to_contain_text("MySQL")
+    page.locator(".from-code-list summary", has_text="Laravel").click()
+    expect(page.get_by_text('composer.json: "laravel/framework": "5.5.*"')).to_be_visible()
+    check_a11y(page)

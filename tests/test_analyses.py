@@ -1,0 +1,503 @@
+"""Evidence from the code itself, as a person uses it: upload, the job, findings, confirm.
+
+Every test runs on SQLite and PostgreSQL, with a real huey consumer in threads of the
+test process taking the jobs off a SQLite queue of its own.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from portfolio import create_app
+from portfolio.extensions import db
+from portfolio.models import CodeAnalysis, Project, ProjectTechnology, User, utcnow
+from portfolio.schemas import rules
+from tests.analyses_helpers import (
+    LARAVEL_SHOP,
+    running_worker,
+    tar_with_escape,
+    wait_until_finished,
+    zip_bomb,
+    zip_of,
+)
+from tests.conftest import _test_config
+from tests.page_forms import form_values
+from tests.test_public_page import share
+
+FROM_CODE = "(from its code)"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path):
+    """The app with its jobs queue and uploads folder in this test's own folder."""
+    config = _test_config(database_url, tmp_path)
+    config["JOBS_SQLITE_PATH"] = str(tmp_path / "jobs.sqlite")
+    config["CODE_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def worker(app):
+    with running_worker(app):
+        yield
+
+
+def uploads(app) -> list[Path]:
+    folder = Path(app.config["CODE_UPLOAD_FOLDER"])
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def upload(user, data: bytes, name: str = "shop.zip", path: str = "/analyses/new", **fields):
+    payload = {"file": (io.BytesIO(data), name), "emails": "ada@example.com", **fields}
+    return user.post(path, payload, form_path=path, content_type="multipart/form-data")
+
+
+def analyse(user, data: bytes, name: str = "shop.zip", path: str = "/analyses/new") -> tuple:
+    response = upload(user, data, name, path)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    location = response.headers["Location"]
+    return location, wait_until_finished(user.client, location)
+
+
+def confirm(user, location: str, page: str, **changes):
+    """Send the findings form as shown (every box ticked), with some fields changed."""
+    data = form_values(page, action=location)
+    data.update(changes)
+    sent = MultiDict([(k, v) for k, v in data.items() if k != "technologies"])
+    for name in re.findall(r'name="technologies" value="([^"]+)" checked', page):
+        sent.add("technologies", name)
+    return user.client.post(location, data=sent)
+
+
+def test_upload_analyse_and_confirm_marks_technologies_from_its_code(user, app, worker):
+    location, page = analyse(user, zip_of(LARAVEL_SHOP))
+    assert uploads(app) == []  # the upload is gone once read
+    for name in ("PHP", "Laravel", "MySQL"):
+        assert f'value="{name}" checked' in page, name
+    assert "composer.json: &#34;laravel/framework&#34;: &#34;5.5.*&#34;" in page
+    # SQL comes only from MySQL: credited through it, never a tag of its own.
+    assert 'value="SQL"' not in page
+    assert re.search(r"Implied, and credited through them[^<]*SQL", page)
+    assert "hunter2" not in page  # environment values are never shown
+    assert "Automated testing" in page
+    # Untick MySQL, name the project and give its start: then create it.
+    data = form_values(page, action=location)
+    data["start"] = "2024-05"
+    sent = [(k, v) for k, v in data.items() if k != "technologies"]
+    sent += [("technologies", "PHP"), ("technologies", "Laravel"), ("create", "Create a project")]
+    response = user.client.post(location, data=MultiDict(sent))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    detail = user.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<h1>shop</h1>" in detail
+    marked = re.findall(r"<summary>([^<]+) <span class=\"from-code\">", detail)
+    assert sorted(marked) == ["Laravel", "PHP"]
+    assert "Code analysed" in detail
+    with app.app_context():
+        tags = {t.name: t for t in db.session.scalars(select(ProjectTechnology))}
+        assert tags["Laravel"].from_code and not tags.get("MySQL")
+        assert 1 <= len(tags["Laravel"].evidence) <= rules.CODE_EVIDENCE_LINES
+        analysis = db.session.scalars(select(CodeAnalysis)).one()
+        assert analysis.status == "confirmed"
+        assert "hunter2" not in json.dumps(analysis.findings)
+
+
+def test_technologies_from_code_are_marked_on_every_output(user, app, worker):
+    location, page = analyse(user, zip_of(LARAVEL_SHOP))
+    response = confirm(user, location, page, create="Create a project", start="2024-05")
+    assert response.status_code == 302
+    project_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        project.public = True
+        db.session.commit()
+    public = user.client.get(share(user)).get_data(as_text=True)
+    assert 'Laravel <span class="from-code"' in public and FROM_CODE in public
+    html = user.client.get("/share/download/portfolio.html").get_data(as_text=True)
+    assert FROM_CODE in html and "Code analysed" in html
+    markdown = user.client.get("/share/download/README.md").get_data(as_text=True)
+    assert "**From its code:**" in markdown and "`Laravel`" in markdown
+    resume = json.loads(user.client.get("/share/download/resume.json").data)
+    evidence = resume["projects"][0]["x-evidence"]
+    assert "Laravel" in evidence["fromCode"] and evidence["code"]["source"] == "archive"
+    from pypdf import PdfReader
+
+    from tests.pdf_helpers import text_of
+
+    pdf = user.client.get("/share/download/portfolio.pdf")
+    text = " ".join(text_of(PdfReader(io.BytesIO(pdf.data))).split())
+    assert "Laravel (from its code)" in text
+
+
+def test_reanalysis_replaces_the_earlier_findings(user, app, worker):
+    location, page = analyse(user, zip_of(LARAVEL_SHOP))
+    response = confirm(user, location, page, create="Create a project", start="2024-05")
+    project_path = response.headers["Location"]
+    project_id = project_path.rsplit("/", 1)[-1]
+    # The project is now plain Laravel without MySQL in its code.
+    smaller = {
+        k: v for k, v in LARAVEL_SHOP.items() if k not in (".env.example", "docker-compose.yml")
+    }
+    location, page = analyse(user, zip_of(smaller), path=f"/analyses/new?project={project_id}")
+    assert "Add to “shop”" in page
+    assert 'value="MySQL"' not in page
+    response = confirm(user, location, page, add="Add", project_id=project_id)
+    assert response.status_code == 302 and response.headers["Location"] == project_path
+    with app.app_context():
+        tags = {t.name: t.from_code for t in db.session.scalars(select(ProjectTechnology))}
+    assert tags["Laravel"] is True
+    assert tags["MySQL"] is False  # still a tag of the project, no longer marked
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("escape.tar.gz", tar_with_escape()), ("bomb.zip", zip_bomb()), ("notes.zip", b"not a zip")],
+)
+def test_hostile_archives_are_refused_beside_the_field_and_leave_nothing(
+    user, app, worker, name, data
+):
+    _location, page = analyse(user, data, name)
+    message = re.search(r'<p class="error" id="file-error">([^<]+)</p>', page)
+    assert message, page
+    assert 'role="alert"' in page
+    assert uploads(app) == []
+    with app.app_context():
+        assert db.session.scalars(select(CodeAnalysis.status)).one() == "failed"
+
+
+def test_an_upload_over_the_limit_gets_a_message_beside_the_field(user, app):
+    app.config["CODE_UPLOAD_MAX_BYTES"] = 100 * 1024
+    response = upload(user, b"0" * (300 * 1024))
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert 'id="file-error">The file is larger than 0.0976562 MB' in page or (
+        "The file is larger than" in page and 'id="file-error"' in page
+    )
+    assert uploads(app) == []
+
+
+def test_the_app_wide_limit_stays_small_elsewhere(user, app):
+    response = user.post("/projects/new", {"title": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({}, "file", rules.ANALYSIS_NEEDS_SOURCE),
+        ({"url": "https://example.com/a.git", "with_file": True}, "url", rules.ANALYSIS_ONE_SOURCE),
+        ({"url": "http://example.com/a.git"}, "url", None),
+        ({"url": "https://ada:secret@example.com/a.git"}, "url", None),
+        ({"url": "https://127.0.0.1/repo.git"}, "url", None),
+        ({"url": "https://example.com/a.git", "emails": "not an email"}, "emails", None),
+    ],
+)
+def test_refusals_are_messages_beside_their_field(user, app, fields, field, message):
+    data = {"emails": fields.get("emails", "ada@example.com"), "url": fields.get("url", "")}
+    if fields.get("with_file"):
+        data["file"] = (io.BytesIO(zip_of(LARAVEL_SHOP)), "shop.zip")
+    response = user.post(
+        "/analyses/new", data, form_path="/analyses/new", content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    error = re.search(rf'<p class="error" id="{field}-error">([^<]+)</p>', page)
+    assert error, page
+    if message:
+        assert error.group(1) == message
+    assert uploads(app) == []
+    with app.app_context():
+        assert db.session.scalars(select(CodeAnalysis)).all() == []
+
+
+def test_the_form_is_prefilled_with_the_account_email_and_needs_csrf(user, client):
+    page = user.client.get("/analyses/new").get_data(as_text=True)
+    assert re.search(r'name="emails" rows="3">\s*ada@example.com</textarea>', page), page
+    assert 'for="file">Repository archive or bundle<' in page
+    assert 'for="url">Repository URL<' in page
+    assert 'for="emails">Your commit emails<' in page
+    response = user.client.post(
+        "/analyses/new",
+        data={"file": (io.BytesIO(zip_of(LARAVEL_SHOP)), "shop.zip")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+
+
+def test_another_users_analysis_is_404(user, app, new_device, worker):
+    location, _page = analyse(user, zip_of(LARAVEL_SHOP))
+    other = new_device()
+    other.register(email="eve@example.com", name="Eve")
+    assert other.client.get(location).status_code == 404
+    token = other.token("/projects/new")
+    response = other.client.post(location, data={"csrf_token": token, "create": "Create"})
+    assert response.status_code == 404
+    assert other.client.get("/analyses/new?project=1").status_code == 404
+
+
+def test_the_pages_link_to_the_analysis(user):
+    user.add_project(title="Booking API")
+    projects = user.client.get("/projects/").get_data(as_text=True)
+    assert "Import from code" in projects
+    with_project = re.search(r'href="(/projects/\d+)"', projects).group(1)
+    detail = user.client.get(with_project).get_data(as_text=True)
+    assert "Analyse its code" in detail and "/analyses/new?project=" in detail
+
+
+def test_a_bundle_counts_the_owners_commits_and_proposes_dates(user, app, worker, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def git(*args: str, **more: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, env={**env, **more}, check=True,
+                       capture_output=True)  # fmt: skip
+
+    git("init", "-q", "-b", "main")
+    for number, (email, when) in enumerate([
+        ("ada@example.com", "2024-03-05T10:00:00"),
+        ("bob@example.com", "2024-04-01T10:00:00"),
+        ("ada@example.com", "2024-06-20T10:00:00"),
+    ]):  # fmt: skip
+        (repo / f"file{number}.py").write_text("print('hello')\n" * (number + 1))
+        (repo / "composer.json").write_text(LARAVEL_SHOP["composer.json"])
+        git("add", "-A")
+        person = {"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": when,
+                  "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": email,
+                  "GIT_COMMITTER_DATE": when}  # fmt: skip
+        git("commit", "-q", "-m", f"change {number}", **person)
+    git("bundle", "create", str(tmp_path / "repo.bundle"), "--all")
+    _location, page = analyse(user, (tmp_path / "repo.bundle").read_bytes(), "repo.bundle")
+    assert "2 of 3 commits are yours" in page
+    assert 'name="start" type="month" value="2024-03"' in page
+    assert 'name="end" type="month" value="2024-06"' in page
+    assert uploads(app) == []
+
+
+def _stale_analysis(app, user_email: str, *, attempts: int, with_upload: bool) -> int:
+    """Record an analysis a worker claimed and then died on (no heartbeat for long)."""
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.email == user_email)).one()
+        folder = Path(app.config["CODE_UPLOAD_FOLDER"])
+        folder.mkdir(parents=True, exist_ok=True)
+        name = "a" * 32
+        if with_upload:
+            (folder / name).write_bytes(zip_of(LARAVEL_SHOP))
+        long_ago = utcnow() - timedelta(seconds=app.config["JOBS_STALE_SECONDS"] * 3)
+        analysis = CodeAnalysis(
+            user_id=user.id, source="archive", label="shop.zip", emails=[], upload_name=name,
+            status="running", step="Unpacking the archive", error="", attempts=attempts,
+            started_at=long_ago, heartbeat_at=long_ago,
+        )  # fmt: skip
+        db.session.add(analysis)
+        db.session.commit()
+        return analysis.id
+
+
+def test_a_job_whose_worker_died_runs_once_more(user, app, worker):
+    analysis_id = _stale_analysis(app, "ada@example.com", attempts=1, with_upload=True)
+    page = wait_until_finished(user.client, f"/analyses/{analysis_id}")
+    assert 'value="Laravel" checked' in page
+    assert uploads(app) == []
+    with app.app_context():
+        assert db.session.get(CodeAnalysis, analysis_id).attempts == 2
+
+
+def test_a_job_whose_worker_died_twice_is_reported_stopped(user, app):
+    analysis_id = _stale_analysis(app, "ada@example.com", attempts=2, with_upload=True)
+    page = user.client.get(f"/analyses/{analysis_id}").get_data(as_text=True)
+    assert rules.ANALYSIS_STOPPED in page
+    assert 'http-equiv="refresh"' not in page
+    assert uploads(app) == []
+
+
+def test_the_periodic_sweep_reports_a_dead_job_without_anyone_reading_it(user, app):
+    analysis_id = _stale_analysis(app, "ada@example.com", attempts=1, with_upload=False)
+    result = app.test_cli_runner().invoke(args=["jobs", "sweep"])
+    assert result.exit_code == 0 and "1 analysis" in result.output
+    with app.app_context():
+        found = db.session.get(CodeAnalysis, analysis_id)
+        assert (found.status, found.error) == ("failed", rules.ANALYSIS_STOPPED)
+
+
+def test_a_running_job_shows_its_step_and_refreshes(user, app):
+    analysis_id = _stale_analysis(app, "ada@example.com", attempts=1, with_upload=True)
+    with app.app_context():
+        found = db.session.get(CodeAnalysis, analysis_id)
+        found.heartbeat_at = utcnow()
+        db.session.commit()
+    page = user.client.get(f"/analyses/{analysis_id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "Unpacking the archive" in page
+    assert f'href="/analyses/{analysis_id}">Refresh</a>' in page
+
+
+def test_deleting_the_account_deletes_its_analyses(user, app, worker):
+    analyse(user, zip_of(LARAVEL_SHOP))
+    with app.app_context():
+        db.session.delete(db.session.scalars(select(User)).one())
+        db.session.commit()
+        assert db.session.scalars(select(CodeAnalysis)).all() == []
+
+
+def test_importing_a_resume_never_brings_evidence_in_as_from_its_code(user, app, worker):
+    location, page = analyse(user, zip_of(LARAVEL_SHOP))
+    confirm(user, location, page, create="Create a project", start="2024-05")
+    exported = user.client.get("/share/download/resume.json?scope=all").data
+    assert b"x-evidence" in exported
+    with app.app_context():
+        db.session.execute(db.delete(Project))
+        db.session.commit()
+    response = user.post(
+        "/share/import",
+        {"file": (io.BytesIO(exported), "resume.json")},
+        form_path="/share",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    data = form_values(response.get_data(as_text=True), action="/share/import/confirm")
+    assert user.client.post("/share/import/confirm", data=data).status_code == 302
+    with app.app_context():
+        tags = db.session.scalars(select(ProjectTechnology)).all()
+        assert {t.name for t in tags} >= {"Laravel", "PHP"}
+        assert not any(t.from_code or t.evidence for t in tags)
+    detail = user.client.get("/projects/").get_data(as_text=True)
+    assert FROM_CODE not in detail
+
+
+def test_the_job_queue_uses_redis_when_configured(tmp_path):
+    config = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+              "JOBS_REDIS_URL": "redis://127.0.0.1:1/0"}  # fmt: skip
+    from huey import RedisHuey, SqliteHuey
+
+    from portfolio.jobs import get_jobs
+
+    assert isinstance(get_jobs(create_app(config)).huey, RedisHuey)
+    del config["JOBS_REDIS_URL"]
+    config["JOBS_SQLITE_PATH"] = str(tmp_path / "q.sqlite")
+    assert isinstance(get_jobs(create_app(config)).huey, SqliteHuey)
+
+
+def test_a_public_url_shows_the_owners_commits_on_the_project(user, app, worker, tmp_path):
+    from tests.git_helpers import SAMPLE, https_git_server, sample_repo
+
+    repo = sample_repo(tmp_path / "repo")
+    with https_git_server(repo) as (url, ca_path):
+        app.config["REPO_IMPORT_ALLOW_HOSTS"] = ("localhost",)
+        app.config["REPO_IMPORT_CA_CERTS"] = ca_path
+        response = user.post(
+            "/analyses/new", {"url": url, "emails": "ada@example.com"}, form_path="/analyses/new"
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        location = response.headers["Location"]
+        page = wait_until_finished(user.client, location)
+    mine, total = SAMPLE["commits_ada"], SAMPLE["commits_total"]
+    assert f"{mine} of {total} commits are yours" in page
+    assert f'value="{SAMPLE["first_ada"][:7]}"' in page
+    response = confirm(user, location, page, create="Create a project")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    detail = user.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'<a href="{url}"' in detail
+    assert f"{mine} of {total} commits by this author" in detail
+    with app.app_context():
+        owner = db.session.scalars(select(User)).one()
+        from portfolio.projects.services import user_records
+        from portfolio.readiness.evidence import proof_factor
+
+        (record,) = user_records(owner)
+    assert record.source_url == url and record.code.source == "url"
+    assert proof_factor(record) == pytest.approx(0.95)  # base, source and public history
+
+
+def test_a_worker_killed_mid_job_leaves_a_job_that_runs_again(user, app, tmp_path, database_url):
+    """Kill -9 a real `flask jobs worker` while its job waits on a fetch; another finishes it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from tests.git_helpers import SAMPLE, https_git_server, sample_repo
+
+    first_request_held = threading.Event()
+    release = threading.Event()
+
+    def hold_the_first_request(wsgi):
+        def serve(environ, start_response):
+            if not first_request_held.is_set():
+                first_request_held.set()
+                release.wait(60)  # the killed worker never reads this answer
+            return wsgi(environ, start_response)
+
+        return serve
+
+    repo = sample_repo(tmp_path / "repo")
+    with https_git_server(repo, wrap=hold_the_first_request) as (url, ca_path):
+        app.config.update(REPO_IMPORT_ALLOW_HOSTS=("localhost",), REPO_IMPORT_CA_CERTS=ca_path,
+                          JOBS_STALE_SECONDS=2)  # fmt: skip
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key",
+               "JOBS_SQLITE_PATH": app.config["JOBS_SQLITE_PATH"], "JOBS_HEARTBEAT_SECONDS": "1",
+               "REPO_IMPORT_ALLOW_HOSTS": "localhost", "REPO_IMPORT_CA_CERTS": ca_path}  # fmt: skip
+        flask = str(Path(sys.executable).with_name("flask"))
+        process = subprocess.Popen(
+            [flask, "--app", "app.py", "jobs", "worker", "--workers", "1"],
+            cwd=Path(__file__).resolve().parents[1], env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            response = user.post("/analyses/new", {"url": url, "emails": "ada@example.com"},
+                                 form_path="/analyses/new")  # fmt: skip
+            location = response.headers["Location"]
+            assert first_request_held.wait(60), "the worker never fetched"
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait(30)
+        with app.app_context():
+            found = db.session.scalars(select(CodeAnalysis)).one()
+            assert (found.status, found.attempts) == ("running", 1)
+            last_sign = found.heartbeat_at
+        # No worker is left: once its heartbeat is stale, reading the page runs it again.
+        while utcnow() - last_sign < timedelta(seconds=3):
+            time.sleep(0.2)
+        release.set()
+        with running_worker(app):
+            page = wait_until_finished(user.client, location)
+    assert f"{SAMPLE['commits_ada']} of {SAMPLE['commits_total']} commits are yours" in page
+    with app.app_context():
+        assert db.session.scalars(select(CodeAnalysis.attempts)).one() == 2
+
+
+def test_a_hostile_file_name_is_inert_on_the_page(user, app, worker):
+    name = "<img src=x onerror=alert(1)>.zip"
+    _location, page = analyse(user, zip_of(LARAVEL_SHOP), name)
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_job_running_past_its_time_limit_is_reported_stopped(user, app):
+    analysis_id = _stale_analysis(app, "ada@example.com", attempts=1, with_upload=True)
+    with app.app_context():
+        found = db.session.get(CodeAnalysis, analysis_id)
+        found.heartbeat_at = utcnow()  # its worker is alive, but it has run too long
+        found.started_at = utcnow() - timedelta(seconds=app.config["JOBS_TIME_LIMIT_SECONDS"] + 1)
+        db.session.commit()
+    page = user.client.get(f"/analyses/{analysis_id}").get_data(as_text=True)
+    assert rules.ANALYSIS_STOPPED in page
+    assert uploads(app) == []
