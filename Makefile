@@ -57,7 +57,7 @@ load: $(VENV)/.installed-test
 # Installed by apt-get when missing (as root); PostgreSQL's tools may only now be there.
 CLUSTER_PATH = PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 
-## cluster: the README's production layout on this machine until Ctrl-C: 2 gunicorn nodes (2 workers each) behind nginx, PostgreSQL, Redis
+## cluster: the README's production layout on this machine until Ctrl-C: 2 gunicorn nodes (2 workers and a jobs worker each) behind nginx, PostgreSQL, Redis
 cluster: $(VENV)/.installed-test
 	@sh tests/system-packages.sh --required nginx redis postgresql
 	$(CLUSTER_PATH) $(BIN)/python tests/load/cluster.py

@@ -75,7 +75,10 @@ _WHOLE_NUMBERS = (
 )  # fmt: skip
 
 #: Plain string settings taken from the environment as they are.
-_STRINGS = ("SECRET_KEY", "APP_ENV", "RATELIMIT_STORAGE_URL", "TRUSTED_PROXIES", "PROXY_FIX")
+_STRINGS = (
+    "SECRET_KEY", "APP_ENV", "RATELIMIT_STORAGE_URL", "TRUSTED_PROXIES", "PROXY_FIX",
+    "SERVER_NAME", "CODE_UPLOAD_FOLDER",
+)  # fmt: skip
 #: Mail settings (portfolio/mail.py): plain strings, and on/off flags.
 _MAIL_STRINGS = ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
 _MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL")
@@ -123,6 +126,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         found["JOBS_SQLITE_PATH"] = environ["JOBS_SQLITE_PATH"].strip()
     if environ.get("REPO_IMPORT_CA_CERTS", "").strip():
         found["REPO_IMPORT_CA_CERTS"] = environ["REPO_IMPORT_CA_CERTS"].strip()
+    if environ.get("TRUSTED_HOSTS", "").strip():
+        # Flask answers 400 to a Host header not in the list: links built from it
+        # (mailed reference links, the PDF's page address) then name only these hosts.
+        hosts = environ["TRUSTED_HOSTS"].split(",")
+        found["TRUSTED_HOSTS"] = [h.strip().lower() for h in hosts if h.strip()]
     redis = environ.get("JOBS_REDIS_URL", "").strip() or environ.get("REDIS_URL", "").strip()
     if redis:
         found["JOBS_REDIS_URL"] = redis

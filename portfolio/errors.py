@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from portfolio.api.problems import ApiProblem, from_api_problem, problem_response
 from portfolio.extensions import db
@@ -33,6 +33,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if isinstance(error, SecurityError):
+            # A Host header TRUSTED_HOSTS does not list: no page can be built for it
+            # (its links would name that host), so a plain answer.
+            return Response(
+                "This site does not answer to that host name.\n", 400, mimetype="text/plain"
+            )
         if _wants_json():
             # RFC 9457 problem details; keep the error's own headers (Allow on a 405).
             return problem_response(

@@ -38,6 +38,10 @@ class Jobs:
     huey: Huey
     analyse: Any  # huey TaskWrapper: analyse(analysis_id) enqueues
     sweep: Any
+    # References (issue 17): mail a request's link, or a referee's withdrawal link.
+    send_reference_request: Any = None
+    send_withdraw_link: Any = None
+    sweep_reference_mail: Any = None
 
 
 def make_huey(config: dict[str, Any], instance_path: str) -> Huey:
@@ -88,7 +92,43 @@ def _make_jobs(app: Flask) -> Jobs:
         with app.app_context():
             service.sweep_stale()
 
-    return Jobs(huey=huey, analyse=analyse, sweep=sweep)
+    # A mail server that is down is tried again after a pause; the last try that fails
+    # marks the request "not sent" (``last_try``), so the owner can make a link instead.
+    mail_retries = {
+        "retries": app.config.get("REFERENCE_MAIL_RETRIES", 2),
+        "retry_delay": app.config.get("REFERENCE_MAIL_RETRY_SECONDS", 30),
+        "context": True,
+    }
+
+    # The arguments are a row id and the site's base URL for the link: never a token
+    # (the job makes it), so the queue holds no secret.
+    @huey.task(name="send_reference_request", **mail_retries)
+    def send_reference_request(request_id: int, base_url: str, task=None) -> None:
+        from portfolio.references import mailing
+
+        with app.app_context():
+            mailing.send_request_mail(request_id, base_url, last_try=not task.retries)
+
+    @huey.task(name="send_withdraw_link", **mail_retries)
+    def send_withdraw_link(request_id: int, base_url: str, task=None) -> None:
+        from portfolio.references import mailing
+
+        with app.app_context():
+            mailing.send_withdraw_mail(request_id, base_url, last_try=not task.retries)
+
+    @huey.periodic_task(crontab(minute="*"), name="sweep_reference_mail")
+    def sweep_reference_mail() -> None:
+        from portfolio.references import service as references
+
+        with app.app_context():
+            references.settle_stuck_mail()
+
+    return Jobs(
+        huey=huey, analyse=analyse, sweep=sweep,
+        send_reference_request=send_reference_request,
+        send_withdraw_link=send_withdraw_link,
+        sweep_reference_mail=sweep_reference_mail,
+    )  # fmt: skip
 
 
 class _EmbeddedConsumer(Consumer):
@@ -152,10 +192,13 @@ def _register_cli(app: Flask) -> None:
 
     @group.command("sweep")
     def sweep_command() -> None:
-        """Retry or report analyses whose worker died, once, now."""
+        """Once, now: retry or report analyses whose worker died, and stuck reference mail."""
         from portfolio.analyses import service
+        from portfolio.references import service as references
 
         changed = service.sweep_stale()
         click.echo(f"{changed} analysis(es) retried or reported.")
+        settled = references.settle_stuck_mail()
+        click.echo(f"{settled} reference mail(s) stuck sending reported not sent.")
 
     app.cli.add_command(group)

@@ -3,9 +3,11 @@
 The app mails nothing unless ``MAIL_SERVER`` is set (config.py reads it and its
 companions from the environment: ``MAIL_PORT``, ``MAIL_USERNAME``, ``MAIL_PASSWORD``,
 ``MAIL_USE_TLS`` for STARTTLS, ``MAIL_USE_SSL`` for SMTP over TLS, and
-``MAIL_DEFAULT_SENDER``). A message goes out at once, within a short timeout; any
-failure is raised as ``MailError`` with a reason a person can read, so the caller can
-say so and offer another way (a reference link to copy by hand).
+``MAIL_DEFAULT_SENDER``). ``send`` sends one message, each step within a short
+timeout; it can still take seconds, so the app calls it only from background jobs
+(references/mailing.py), never in a web request. Any failure is raised as
+``MailError`` with a reason a person can read, so the caller can say so and offer
+another way (a reference link to copy by hand).
 """
 
 from __future__ import annotations
@@ -95,6 +97,11 @@ def send(settings: MailSettings, to: str, subject: str, body: str) -> None:
         raise MailError("the mail server refused the app's login") from None
     except TimeoutError:
         raise MailError("the mail server did not answer in time") from None
+    except smtplib.SMTPServerDisconnected as error:
+        # smtplib reports a server that went silent as a disconnection.
+        if "timed out" in str(error):
+            raise MailError("the mail server did not answer in time") from None
+        raise MailError("the mail server closed the connection") from None
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
         reason = f"the mail server could not be reached or refused it: {type(error).__name__}"
         raise MailError(reason) from None

@@ -348,7 +348,11 @@ class ReferenceRequest(db.Model):
     ``label_role`` are the owner's own note of who it was sent to: shown to the owner
     only; what a reader sees is what the referee typed (``referee_*``). ``confirmed`` is
     a snapshot of exactly what the referee confirmed, with the values they saw, so a
-    later edit of the project can be told apart (see references/changes.py).
+    later edit of the project can be told apart (see references/snapshot.py).
+
+    A request the app mails is stored "sending" with no token at all: the background
+    job makes the token, mails the link and only then stores its hash, so the link
+    never passes through the queue or the owner's browser (``mail_*`` track its tries).
     """
 
     __tablename__ = "reference_request"
@@ -364,11 +368,16 @@ class ReferenceRequest(db.Model):
     # Only for mailing the link; never shown publicly, and its domain is kept in
     # sent_to_domain once the link is mailed.
     referee_email: Mapped[str] = mapped_column(String(254), default="")
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # None while the link is being mailed: the job stores it when the mail has gone.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
-    # A key of references.states.STORED_STATES; "expired" is worked out from expires_at.
+    # One of references.service.STATES but "expired", worked out from expires_at.
     state: Mapped[str] = mapped_column(String(20), default="waiting")
+    # The mailing job: tries so far, when the current try began, why the last one failed.
+    mail_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    mail_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    mail_error: Mapped[str] = mapped_column(String(200), default="")
     # "email" (the app mailed the link) or "link" (the owner passed it on).
     sent_by: Mapped[str] = mapped_column(String(10), default="link")
     sent_to_domain: Mapped[str] = mapped_column(String(253), default="")
@@ -384,4 +393,6 @@ class ReferenceRequest(db.Model):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     owner_shows_comment: Mapped[bool] = mapped_column(Boolean, default=False)
     withdraw_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The withdrawal link mailed to the referee: a second token, made by the mailing job.
+    withdraw_mail_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import email
 import html
 import re
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage
+from email.policy import default
 from urllib.parse import urlsplit
+
+from aiosmtpd.controller import Controller
 
 from tests.conftest import Browserless
 from tests.page_forms import form_values
@@ -98,3 +107,47 @@ def edit_project(user, project_id: int, **fields):
     data = form_values(page, having="title")
     data.update(fields)
     return user.client.post(f"/projects/{project_id}/edit", data=data)
+
+
+def wait_for(check, what: str, *, bound: float = 60.0):
+    """Poll ``check`` until it returns something true, and return that.
+
+    ``bound`` only keeps a broken worker from hanging the suite: no test asserts time.
+    """
+    deadline = time.monotonic() + bound
+    while not (found := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
+    return found
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    """Return a loopback port nothing listens on (now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    """Run a real SMTP server on a free loopback port; yield its inbox and port."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

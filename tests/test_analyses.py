@@ -319,6 +319,21 @@ def test_a_job_whose_worker_died_runs_once_more(user, app, worker):
         assert db.session.get(CodeAnalysis, analysis_id).attempts == 2
 
 
+def test_a_job_lost_between_the_queue_and_its_worker_is_queued_again(user, app, worker):
+    # A worker killed after taking the job off the queue, before claiming it: the
+    # analysis waits, queued, with no job left for it anywhere.
+    analysis_id = _stale_analysis(app, "ada@example.com", attempts=0, with_upload=True)
+    with app.app_context():
+        found = db.session.get(CodeAnalysis, analysis_id)
+        found.status, found.started_at, found.heartbeat_at = "queued", None, None
+        found.created_at = utcnow() - timedelta(seconds=app.config["JOBS_STALE_SECONDS"] * 3)
+        db.session.commit()
+    page = wait_until_finished(user.client, f"/analyses/{analysis_id}")
+    assert 'value="Laravel" checked' in page
+    with app.app_context():
+        assert db.session.get(CodeAnalysis, analysis_id).attempts == 1
+
+
 def test_a_job_whose_worker_died_twice_is_reported_stopped(user, app):
     analysis_id = _stale_analysis(app, "ada@example.com", attempts=2, with_upload=True)
     page = user.client.get(f"/analyses/{analysis_id}").get_data(as_text=True)

@@ -86,3 +86,21 @@ def test_demo_command_loads_full_portfolio(app, runner):
         assert len(kinds) >= 10
         assert set(kinds) == {"personal", "volunteer", "internship", "paid"}
         assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_the_hosts_links_are_built_for_come_from_the_environment(tmp_path):
+    given = from_environment(
+        {"TRUSTED_HOSTS": " Portfolio.example.com, www.portfolio.example.com ,",
+         "SERVER_NAME": "portfolio.example.com"}
+    )  # fmt: skip
+    assert given["TRUSTED_HOSTS"] == ["portfolio.example.com", "www.portfolio.example.com"]
+    assert given["SERVER_NAME"] == "portfolio.example.com"
+    app = create_app(
+        {**given, "SECRET_KEY": "x",
+         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'hosts.sqlite'}"}
+    )  # fmt: skip
+    client = app.test_client()
+    refused = client.get("/projects", headers={"Host": "attacker.example"})
+    assert refused.status_code == 400
+    assert "attacker.example" not in refused.get_data(as_text=True)
+    assert client.get("/healthz", headers={"Host": "portfolio.example.com"}).status_code == 200

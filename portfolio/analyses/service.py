@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from portfolio.extensions import db
 from portfolio.jobs import Heartbeat, get_jobs
@@ -434,7 +434,7 @@ def sweep_stale(analysis_id: int | None = None, now: datetime | None = None) -> 
         )
         retry = died and not overran and found.attempts < MAX_ATTEMPTS and input_left
         values: dict[str, Any] = (
-            {"status": QUEUED, "step": "Trying again: the worker stopped"}
+            {"status": QUEUED, "step": "Trying again: the worker stopped", "heartbeat_at": now}
             if retry
             else {"status": FAILED, "step": "Stopped", "error": rules.ANALYSIS_STOPPED,
                   "finished_at": now}
@@ -452,8 +452,48 @@ def sweep_stale(analysis_id: int | None = None, now: datetime | None = None) -> 
             get_jobs().analyse(found.id)
         else:
             _remove_upload(found.upload_name)
+    changed += _enqueue_waiting_again(dead_before, lost_before, analysis_id)
     db.session.expire_all()
     return changed
+
+
+def _enqueue_waiting_again(dead_before: datetime, lost_before: datetime, analysis_id) -> int:
+    """Put back on the queue analyses waiting longer than a worker takes to be missed.
+
+    A worker killed after taking a job off the queue but before claiming it (the
+    conditional update in ``_claim``) leaves the analysis queued with nobody working
+    on it. Queuing it again is harmless: only one run can claim it, any other finds it
+    claimed and stops. ``heartbeat_at`` records when it was last queued, so each
+    waiting analysis is queued again at most once per ``JOBS_STALE_SECONDS``.
+    """
+    last_queued = func.coalesce(CodeAnalysis.heartbeat_at, CodeAnalysis.created_at)
+    query = select(CodeAnalysis.id, CodeAnalysis.heartbeat_at).where(
+        CodeAnalysis.status == QUEUED,
+        last_queued < dead_before,
+        CodeAnalysis.created_at >= lost_before,
+    )
+    if analysis_id is not None:
+        query = query.where(CodeAnalysis.id == analysis_id)
+    queued_again = 0
+    for found_id, heartbeat_at in db.session.execute(query).all():
+        done = db.session.execute(
+            update(CodeAnalysis)
+            .where(
+                CodeAnalysis.id == found_id,
+                CodeAnalysis.status == QUEUED,
+                CodeAnalysis.heartbeat_at.is_(None)
+                if heartbeat_at is None
+                else CodeAnalysis.heartbeat_at == heartbeat_at,
+            )
+            .values(heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if done == 1:
+            log.warning("analysis %s: still waiting; queued again", found_id)
+            get_jobs().analyse(found_id)
+            queued_again += 1
+    return queued_again
 
 
 # --- confirming ---------------------------------------------------------------------------

@@ -30,9 +30,10 @@ def allow_large_upload(endpoint: str | None, _values) -> None:
     """Let the upload route alone take a repository's upload (the app-wide limit is small).
 
     Set here because URL preprocessors run before every before-request function, and
-    the CSRF check (one of those) reads the body first.
+    the CSRF check (one of those) reads the body first. Only for a logged-in user: a
+    stranger's post is refused at the small limit, not read to the large one.
     """
-    if endpoint == "analyses.new":
+    if endpoint == "analyses.new" and current_user.is_authenticated:
         request.max_content_length = service.upload_body_limit()
 
 

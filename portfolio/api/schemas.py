@@ -394,7 +394,9 @@ class Analysis(BaseModel):
 
 # --- references (issue 17) ----------------------------------------------------------
 
-ReferenceState = Literal["waiting", "confirmed", "declined", "expired", "withdrawn", "revoked"]
+ReferenceState = Literal[
+    "sending", "not_sent", "waiting", "confirmed", "declined", "expired", "withdrawn", "revoked"
+]
 
 
 class _Referee(BaseModel):

@@ -137,13 +137,14 @@ def _throttle() -> Throttle | None:
     return current_app.extensions["throttle"]
 
 
-def _rule(name: str) -> Rule:
+def configured_rule(name: str) -> Rule:
+    """Return the rule a ``THROTTLE_*`` setting names: (count, seconds) from the config."""
     limit, window = current_app.config[name]
     return Rule(name, int(limit), int(window))
 
 
-def _client_address() -> str:
-    # Behind a trusted proxy, ProxyFix has already put the client's address here.
+def client_address() -> str:
+    """Return the client's address (behind a trusted proxy, ProxyFix has put it here)."""
     return request.remote_addr or "unknown"
 
 
@@ -153,21 +154,21 @@ def _email(email: str) -> str:
 
 def _account_here(email: str) -> str:
     # The strict per-account rule counts one email from one address.
-    return f"{_email(email)}\x1f{_client_address()}"
+    return f"{_email(email)}\x1f{client_address()}"
 
 
 def _login_subjects(email: str) -> list[tuple[Rule, str]]:
     return [
-        (_rule("THROTTLE_LOGIN_ACCOUNT"), _account_here(email)),
-        (_rule("THROTTLE_LOGIN_EMAIL"), _email(email)),
-        (_rule("THROTTLE_LOGIN_ADDRESS"), _client_address()),
+        (configured_rule("THROTTLE_LOGIN_ACCOUNT"), _account_here(email)),
+        (configured_rule("THROTTLE_LOGIN_EMAIL"), _email(email)),
+        (configured_rule("THROTTLE_LOGIN_ADDRESS"), client_address()),
     ]
 
 
 def _registration_subjects(email: str) -> list[tuple[Rule, str]]:
     return [
-        (_rule("THROTTLE_REGISTER_ADDRESS"), _client_address()),
-        (_rule("THROTTLE_REGISTER_ACCOUNT"), _email(email)),
+        (configured_rule("THROTTLE_REGISTER_ADDRESS"), client_address()),
+        (configured_rule("THROTTLE_REGISTER_ACCOUNT"), _email(email)),
     ]
 
 
@@ -187,6 +188,25 @@ def guarded(action: Callable[[], T]) -> T | None:
     except Exception:  # the counter store is down: let people in, but say so in the log
         log.exception("Throttle store failed; request allowed without throttling")
         return None
+
+
+def attempt(subjects: list[tuple[Rule, str]]) -> int:
+    """Count an attempt against each (rule, subject) unless one is over its limit.
+
+    Return the seconds to wait when one is (nothing is counted then), else 0. With the
+    throttle off, or its store down (logged), the attempt is let through.
+    """
+    throttle = _throttle()
+    if throttle is None:
+        return 0
+
+    def run() -> int:
+        wait = _longest_wait(throttle, subjects)
+        if not wait:
+            _hit_all(throttle, subjects)
+        return wait
+
+    return guarded(run) or 0
 
 
 def login_retry_after(email: str) -> int:
@@ -210,7 +230,7 @@ def record_login_success(email: str) -> None:
     """Clear the email's failed logins from this address: the owner has proved who they are."""
     throttle = _throttle()
     if throttle is not None:
-        rule, subject = _rule("THROTTLE_LOGIN_ACCOUNT"), _account_here(email)
+        rule, subject = configured_rule("THROTTLE_LOGIN_ACCOUNT"), _account_here(email)
         guarded(lambda: throttle.clear(rule, subject))
 
 

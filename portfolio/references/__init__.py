@@ -2,5 +2,6 @@
 
 ``snapshot``, ``wording`` and ``carried`` are pure; ``proofs`` reads confirmed
 references for the scorer and the exporters; ``service`` holds the rules on the
-database side; ``views`` and ``forms`` are the web pages; ``limits`` the rate limits.
+database side; ``mailing`` is what the background jobs run to mail links; ``views``
+and ``forms`` are the web pages; ``limits`` the rate limits.
 """

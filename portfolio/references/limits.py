@@ -12,48 +12,19 @@ counter store fails, the attempt is let through and the failure logged.
 
 from __future__ import annotations
 
-from flask import current_app, request
-
-from portfolio.auth.throttle import Rule, Throttle, guarded
-
-
-def _throttle() -> Throttle | None:
-    if not current_app.config.get("THROTTLE_ENABLED", True):
-        return None
-    return current_app.extensions["throttle"]
-
-
-def _rule(name: str) -> Rule:
-    limit, window = current_app.config[name]
-    return Rule(name, int(limit), int(window))
-
-
-def _attempt(subjects: list[tuple[Rule, str]]) -> int:
-    """Return the seconds to wait if any rule is over its limit; else count the attempt."""
-    throttle = _throttle()
-    if throttle is None:
-        return 0
-
-    def run() -> int:
-        wait = max(throttle.retry_after(rule, subject) for rule, subject in subjects)
-        if not wait:
-            for rule, subject in subjects:
-                throttle.hit(rule, subject)
-        return wait
-
-    return guarded(run) or 0
+from portfolio.auth.throttle import attempt, client_address, configured_rule
 
 
 def request_attempt(user_id: int) -> int:
     """Count an owner's new request; return the seconds to wait when over the limit."""
-    return _attempt([(_rule("THROTTLE_REFERENCE_REQUEST"), f"user:{user_id}")])
+    return attempt([(configured_rule("THROTTLE_REFERENCE_REQUEST"), f"user:{user_id}")])
 
 
 def answer_attempt(token_hash: str) -> int:
     """Count an answer to a link from this address; return the seconds to wait if over."""
-    return _attempt(
+    return attempt(
         [
-            (_rule("THROTTLE_REFERENCE_ANSWER_LINK"), f"link:{token_hash}"),
-            (_rule("THROTTLE_REFERENCE_ANSWER_ADDRESS"), request.remote_addr or "unknown"),
+            (configured_rule("THROTTLE_REFERENCE_ANSWER_LINK"), f"link:{token_hash}"),
+            (configured_rule("THROTTLE_REFERENCE_ANSWER_ADDRESS"), client_address()),
         ]
     )

@@ -7,14 +7,27 @@ Rules worth knowing:
   a new one). It works for ``rules.REFERENCE_LINK_DAYS`` days, once.
 * When the app mails the link itself, the owner never sees it: the reference can then
   say the link went to an address at the referee's domain, which a reader can weigh.
-  If the mail cannot be sent, the request is kept as a link the owner shares.
-* States: waiting, confirmed, declined, withdrawn (by the referee), revoked (by the
-  owner, while waiting); "expired" is a waiting request past its date, worked out from
-  the time, never stored.
+  Mail never goes out in a web request (a mail server can take seconds or hang): the
+  request is stored "sending" with no token at all, and a background job (mailing.py)
+  makes the token, mails the link and only then stores its hash and expiry, so the
+  secret never passes through the queue or the owner's browser. A mail server that
+  refuses is tried again (huey's retries); when the last try fails the request is
+  "not sent", with the reason, and the owner may make a link to copy instead (a new
+  token, shown once).
+* A request stuck "sending" (its worker died, or no worker runs) is reported "not
+  sent" once ``SENDING_LIMIT_SECONDS`` have passed with no try under way
+  (``settle_stuck_mail``: the periodic sweep, and every page that lists requests),
+  rather than sent again: a second mail could carry a second, different link.
+* States: sending, not sent, waiting, confirmed, declined, withdrawn (by the referee),
+  revoked (by the owner, while waiting); "expired" is a waiting request past its date,
+  worked out from the time, never stored.
 * An answer is taken once: the UPDATE that records it only matches a waiting,
   unexpired row, so of two answers sent at once exactly one is kept.
 * A confirmation snapshots what was confirmed (snapshot.py) and gives the referee a
-  withdrawal link (again, only its hash is kept).
+  withdrawal link (again, only its hash is kept). When the referee's address is known,
+  a job mails them a second withdrawal link that the job itself makes (its hash in
+  ``withdraw_mail_hash``): the queue, a file or a Redis that other nodes share, then
+  never holds a live secret, and a retried job carries nothing to leak.
 * Every change that alters what the portfolio shows bumps the owner's portfolio
   version (caches, ETags) and sends ``portfolio_changed`` (the score history).
 """
@@ -22,15 +35,18 @@ Rules worth knowing:
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from flask import current_app
+from sqlalchemy import func, or_, select, update
 
 from portfolio import mail
 from portfolio.extensions import db
+from portfolio.jobs import get_jobs
 from portfolio.models import Project, ReferenceRequest, User, utcnow
 from portfolio.projects.record import ProjectRecord
 from portfolio.projects.services import portfolio_changed, record_of, touch_portfolio
@@ -38,11 +54,18 @@ from portfolio.references.snapshot import changes_since, confirms_in_words, snap
 from portfolio.schemas import rules
 from portfolio.schemas.reference import ReferenceAnswerIn, ReferenceRequestIn
 
+log = logging.getLogger(__name__)
+
+SENDING, NOT_SENT = "sending", "not_sent"
 WAITING, CONFIRMED, DECLINED = "waiting", "confirmed", "declined"
 EXPIRED, WITHDRAWN, REVOKED = "expired", "withdrawn", "revoked"
 #: Every state a request can be in, as the owner and the API name them.
-STATES: tuple[str, ...] = (WAITING, CONFIRMED, DECLINED, EXPIRED, WITHDRAWN, REVOKED)
+STATES: tuple[str, ...] = (
+    SENDING, NOT_SENT, WAITING, CONFIRMED, DECLINED, EXPIRED, WITHDRAWN, REVOKED,
+)  # fmt: skip
 STATE_LABELS: dict[str, str] = {
+    SENDING: "Sending…",
+    NOT_SENT: "Could not be sent",
     WAITING: "Waiting for an answer",
     CONFIRMED: "Confirmed",
     DECLINED: "Declined",
@@ -52,6 +75,12 @@ STATE_LABELS: dict[str, str] = {
 }
 #: The longest token a link may carry; anything longer is not ours.
 TOKEN_MAX = 100
+#: A try at mailing a link that began this long ago has died with its worker
+#: (each step of the SMTP exchange gives up after ``mail.SMTP_TIMEOUT`` seconds).
+ATTEMPT_LIMIT_SECONDS = 2 * 60
+#: A request still "sending" this long after it was made, with no try under way, is
+#: reported not sent (its worker died or none runs). Well past every retry's delay.
+SENDING_LIMIT_SECONDS = 10 * 60
 
 
 class AlreadyAnswered(Exception):
@@ -91,12 +120,10 @@ def email_domain(address: str) -> str:
 
 @dataclass(frozen=True)
 class Requested:
-    """A new request: its row, its link (None when mailed), and any mail failure."""
+    """A new request: its row, and its link (None when the app mails it)."""
 
     request: ReferenceRequest
     link: str | None
-    mailed_to: str = ""  # the domain the link was mailed to
-    mail_error: str = ""
 
 
 def request_reference(
@@ -105,12 +132,15 @@ def request_reference(
     data: ReferenceRequestIn,
     *,
     link_for: Callable[[str], str],
-    mail_settings: mail.MailSettings | None = None,
+    mail_from: str | None = None,
     now: datetime | None = None,
 ) -> Requested:
-    """Make a request for a reference on the project; mail its link when asked to.
+    """Make a request for a reference on the project, and its link to copy.
 
-    Raises ``rules.QuotaError`` when the project holds as many requests as it may.
+    With ``mail_from`` (the base URL of the site, when the app can send mail) and the
+    referee's address, no link is made here: the request is stored "sending" and the
+    background job mails it (see the module's docstring). Raises ``rules.QuotaError``
+    when the project holds as many requests as it may.
     """
     held = db.session.scalar(
         select(func.count(ReferenceRequest.id)).where(ReferenceRequest.project_id == project.id)
@@ -118,62 +148,116 @@ def request_reference(
     if held >= rules.MAX_REFERENCE_REQUESTS:
         raise rules.QuotaError(rules.TOO_MANY_REFERENCE_REQUESTS)
     now = now or utcnow()
-    token = new_token()
-    address = data.referee_email if mail_settings is not None else ""
+    mailed = bool(mail_from and data.referee_email)
+    token = None if mailed else new_token()
     row = ReferenceRequest(
         user_id=user.id,
         project_id=project.id,
         label_name=data.label_name,
         label_role=data.label_role,
-        referee_email=address,
-        token_hash=hash_token(token),
+        referee_email=data.referee_email if mailed else "",
+        token_hash=hash_token(token) if token else None,
         created_at=now,
+        # A mailed link's 30 days start when the job sends it.
         expires_at=now + timedelta(days=rules.REFERENCE_LINK_DAYS),
-        state=WAITING,
-        sent_by="link",
+        state=SENDING if mailed else WAITING,
+        sent_by="email" if mailed else "link",
         sent_to_domain="",
         confirmed={},
+        mail_attempts=0,
+        mail_error="",
     )
     db.session.add(row)
     db.session.commit()
-    link = link_for(token)
-    if not address or mail_settings is None:
-        return Requested(row, link)
+    if token is not None:
+        return Requested(row, link_for(token))
     try:
-        mail.send(
-            mail_settings,
-            address,
-            f"Would you confirm {user.display_name}'s work on “{project.title}”?",
-            request_mail_body(user.display_name, project.title, link),
+        get_jobs().send_reference_request(row.id, mail_from)
+    except Exception:
+        log.exception("could not enqueue the mail for reference request %s", row.id)
+        row.state = NOT_SENT
+        row.mail_error = rules.REFERENCE_MAIL_UNQUEUED
+        db.session.commit()
+    return Requested(row, None)
+
+
+def settle_stuck_mail(request_ids: Sequence[int] | None = None,
+                      now: datetime | None = None) -> int:  # fmt: skip
+    """Report not sent the requests stuck sending; return how many changed.
+
+    Stuck: made more than ``SENDING_LIMIT_SECONDS`` ago, and no try under way (none
+    began, or the last began more than ``ATTEMPT_LIMIT_SECONDS`` ago: its worker died).
+    One conditional UPDATE, so a try that claims the request first keeps it.
+    """
+    now = now or utcnow()
+    query = (
+        update(ReferenceRequest)
+        .where(
+            ReferenceRequest.state == SENDING,
+            ReferenceRequest.created_at < now - timedelta(seconds=SENDING_LIMIT_SECONDS),
+            or_(
+                ReferenceRequest.mail_started_at.is_(None),
+                ReferenceRequest.mail_started_at < now - timedelta(seconds=ATTEMPT_LIMIT_SECONDS),
+            ),
         )
-    except mail.MailError as error:
-        return Requested(row, link, mail_error=error.reason)
-    row.sent_by = "email"
-    row.sent_to_domain = email_domain(address)
-    db.session.commit()
-    return Requested(row, None, mailed_to=row.sent_to_domain)
-
-
-def request_mail_body(owner_name: str, title: str, link: str) -> str:
-    """Return the text of the mail that carries a reference link."""
-    return (
-        f"Hello,\n\n{owner_name} asks you to confirm their work on “{title}”.\n\n"
-        f"Open this link to see the project as they describe it, and confirm what you "
-        f"can or decline:\n\n{link}\n\n"
-        f"The link works once, for {rules.REFERENCE_LINK_DAYS} days. No account is needed. "
-        "If you do not know this work, ignore this message.\n"
+        .values(state=NOT_SENT, mail_started_at=None, mail_error=rules.REFERENCE_MAIL_STUCK)
+        .execution_options(synchronize_session=False)
     )
+    if request_ids is not None:
+        query = query.where(ReferenceRequest.id.in_(list(request_ids)))
+    changed = db.session.execute(query).rowcount
+    db.session.commit()
+    if changed:
+        log.warning("%s reference request(s) stuck sending were reported not sent", changed)
+    return changed
+
+
+def _settled(rows: list[ReferenceRequest], now: datetime) -> list[ReferenceRequest]:
+    """Report the rows stuck sending (see ``settle_stuck_mail``) before a page shows them."""
+    limit = now - timedelta(seconds=SENDING_LIMIT_SECONDS)
+    stuck = [row.id for row in rows if row.state == SENDING and row.created_at < limit]
+    if stuck:
+        settle_stuck_mail(stuck, now)  # its commit expires the rows: they read afresh
+    return rows
+
+
+def make_link_instead(user: User, row: ReferenceRequest, *, link_for: Callable[[str], str],
+                      now: datetime | None = None) -> Requested:  # fmt: skip
+    """Turn a request whose mail could not be sent into a link the owner copies."""
+    if row.state != NOT_SENT:
+        raise NotAllowed(row.id)
+    now = now or utcnow()
+    token = new_token()
+    changed = db.session.execute(
+        update(ReferenceRequest)
+        .where(ReferenceRequest.id == row.id, ReferenceRequest.state == NOT_SENT)
+        .values(
+            state=WAITING,
+            token_hash=hash_token(token),
+            expires_at=now + timedelta(days=rules.REFERENCE_LINK_DAYS),
+            sent_by="link",
+            sent_to_domain="",
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise NotAllowed(row.id)
+    db.session.commit()
+    db.session.refresh(row)
+    return Requested(row, link_for(token))
 
 
 def requests_for_project(user: User, project_id: int) -> list[ReferenceRequest]:
-    """Return the user's requests on one project, newest first."""
-    return list(
+    """Return the user's requests on one project, newest first (stuck ones reported)."""
+    rows = list(
         db.session.scalars(
             select(ReferenceRequest)
             .where(ReferenceRequest.user_id == user.id, ReferenceRequest.project_id == project_id)
             .order_by(ReferenceRequest.created_at.desc(), ReferenceRequest.id.desc())
         )
     )
+    return _settled(rows, utcnow())
 
 
 def requests_of(user: User) -> list[tuple[ReferenceRequest, str]]:
@@ -184,16 +268,18 @@ def requests_of(user: User) -> list[tuple[ReferenceRequest, str]]:
         .where(ReferenceRequest.user_id == user.id)
         .order_by(ReferenceRequest.created_at.desc(), ReferenceRequest.id.desc())
     ).all()
+    _settled([row for row, _title in rows], utcnow())
     return [(row, title) for row, title in rows]
 
 
 def get_own_request(user: User, request_id: int) -> ReferenceRequest | None:
     """Return the user's request with this id, or None (other users' ids included)."""
-    return db.session.scalar(
+    row = db.session.scalar(
         select(ReferenceRequest).where(
             ReferenceRequest.id == request_id, ReferenceRequest.user_id == user.id
         )
     )
+    return _settled([row], utcnow())[0] if row is not None else None
 
 
 def _changed(user: User) -> None:
@@ -261,8 +347,14 @@ def find_by_withdraw_token(token: str) -> ReferenceRequest | None:
     """Return the reference a withdrawal link names, or None."""
     if not token or len(token) > TOKEN_MAX:
         return None
+    hashed = hash_token(token)
     return db.session.scalar(
-        select(ReferenceRequest).where(ReferenceRequest.withdraw_hash == hash_token(token))
+        select(ReferenceRequest).where(
+            or_(
+                ReferenceRequest.withdraw_hash == hashed,
+                ReferenceRequest.withdraw_mail_hash == hashed,
+            )
+        )
     )
 
 
@@ -351,24 +443,17 @@ def withdraw(row: ReferenceRequest) -> bool:
     return True
 
 
-def withdraw_mail_body(title: str, link: str) -> str:
-    """Return the text of the mail that gives the referee their withdrawal link."""
-    return (
-        f"Thank you for confirming the work on “{title}”.\n\n"
-        "If you ever want to withdraw your reference, open this link:\n\n"
-        f"{link}\n\nKeep it to yourself: anyone with it can withdraw the reference.\n"
-    )
+def queue_withdraw_mail(row: ReferenceRequest, base_url: str) -> bool:
+    """Have a job mail the referee a withdrawal link, when the app has their address.
 
-
-def mail_withdraw_link(row: ReferenceRequest, title: str, link: str,
-                       settings: mail.MailSettings | None) -> bool:  # fmt: skip
-    """Mail the withdrawal link to the referee's address, when there is one; say if it went."""
-    if settings is None or not row.referee_email:
+    Returns whether a mail is on its way.
+    """
+    if mail.settings_from(current_app.config) is None or not row.referee_email:
         return False
     try:
-        mail.send(settings, row.referee_email, "Your reference: how to withdraw it",
-                  withdraw_mail_body(title, link))  # fmt: skip
-    except mail.MailError:
+        get_jobs().send_withdraw_link(row.id, base_url)
+    except Exception:
+        log.exception("could not enqueue the withdrawal mail for reference %s", row.id)
         return False
     return True
 
@@ -390,6 +475,25 @@ class RequestView:
     def label(self) -> str:
         """Return the state in words."""
         return STATE_LABELS[self.state]
+
+    @property
+    def delivery(self) -> str:
+        """Return how the link went (or is going) to the referee, in words."""
+        return delivery_of(self.request)
+
+
+def delivery_of(row: ReferenceRequest) -> str:
+    """Return how a request's link went to the referee, in words ("" for a copied link)."""
+    if row.state == SENDING:
+        sending = f"Sending to an address at {email_domain(row.referee_email)}…"
+        if row.mail_error:  # a try failed; huey tries again after a pause
+            return f"{sending} The last try failed ({row.mail_error}); trying again."
+        return sending
+    if row.state == NOT_SENT:
+        return f"Could not be sent: {row.mail_error}"
+    if row.sent_by == "email":
+        return f"Sent to an address at {row.sent_to_domain}"
+    return ""
 
 
 def views_for(rows: Sequence[ReferenceRequest], project: ProjectRecord) -> list[RequestView]:

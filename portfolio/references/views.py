@@ -48,8 +48,16 @@ def referee_headers(response: Response) -> Response:
     return response
 
 
-def _mail_settings() -> mail.MailSettings | None:
-    return mail.settings_from(current_app.config)
+#: Seconds between reloads of a page that shows a mail being sent.
+REFRESH_SECONDS = 2
+
+
+def _mail_on() -> bool:
+    return mail.settings_from(current_app.config) is not None
+
+
+def _referee_link(token: str) -> str:
+    return url_for("references.referee", token=token, _external=True)
 
 
 def _own_project_or_404(project_id: int):
@@ -66,10 +74,9 @@ def _own_project_or_404(project_id: int):
 @bp.route("/projects/<int(max=2147483647):project_id>/references/new", methods=["GET", "POST"])
 @login_required
 def new(project_id: int):
-    """Ask for a reference on a project: the link is shown once (or mailed)."""
+    """Ask for a reference on a project: the link is shown once, or a job mails it."""
     project = _own_project_or_404(project_id)
-    settings = _mail_settings()
-    form = RequestForm(mail=settings is not None)
+    form = RequestForm(mail=_mail_on())
     if form.validate_on_submit():
         if wait := limits.request_attempt(current_user.id):
             form.form_errors.append(too_many_message(wait))
@@ -79,21 +86,57 @@ def new(project_id: int):
                 current_user,
                 project,
                 form.validated,
-                link_for=lambda token: url_for("references.referee", token=token, _external=True),
-                mail_settings=settings,
+                link_for=_referee_link,
+                mail_from=request.host_url if form.mail else None,
             )
         except rules.QuotaError as error:
             form.form_errors.append(error.message)
             return _request_page(form, project, 422)
-        return render_template(
-            "references/created.html",
-            project=project,
-            made=made,
-            mail_error=rules.REFERENCE_MAIL_FAILED.format(reason=made.mail_error)
-            if made.mail_error
-            else "",
-        ), 201
+        if made.link is None:
+            # Mailed by a job: the owner follows it on the request's own page.
+            return redirect(url_for("references.show", request_id=made.request.id), 303)
+        return render_template("references/created.html", project=project, made=made), 201
     return _request_page(form, project, 422 if form.errors else 200)
+
+
+@bp.route("/references/<int(max=2147483647):request_id>")
+@login_required
+def show(request_id: int):
+    """Show one request and how its mail is going; the page reloads while it is sent."""
+    row = service.get_own_request(current_user, request_id)
+    if row is None:
+        abort(404)
+    project = projects.get_user_project(current_user, row.project_id)
+    state = service.state_of(row)
+    return render_template(
+        "references/show.html",
+        project=project,
+        r=row,
+        state=state,
+        label=service.STATE_LABELS[state],
+        delivery=service.delivery_of(row),
+        mail_failed=rules.REFERENCE_MAIL_FAILED.format(reason=row.mail_error)
+        if state == service.NOT_SENT
+        else "",
+        refresh=REFRESH_SECONDS if state == service.SENDING else None,
+    )
+
+
+@bp.route("/references/<int(max=2147483647):request_id>/make-link", methods=["POST"])
+@login_required
+def make_link(request_id: int):
+    """Make a link to copy for a request whose mail could not be sent (shown once)."""
+    row = service.get_own_request(current_user, request_id)
+    if row is None:
+        abort(404)
+    # CSRF is checked for every POST by CSRFProtect, before this view runs.
+    try:
+        made = service.make_link_instead(current_user, row, link_for=_referee_link)
+    except service.NotAllowed:
+        flash("That cannot be done to this request now.", "warning")
+        return redirect(url_for("projects.detail", project_id=row.project_id) + "#references")
+    project = projects.get_user_project(current_user, row.project_id)
+    return render_template("references/created.html", project=project, made=made), 201
 
 
 def _request_page(form: RequestForm, project, status: int, retry_after: int = 0):
@@ -202,7 +245,7 @@ def referee(token: str):
     except service.AlreadyAnswered:
         return _closed(rules.REFERENCE_LINK_USED, 410)
     withdraw_link = url_for("references.withdraw", token=withdraw_token, _external=True)
-    mailed = service.mail_withdraw_link(row, shown.project.title, withdraw_link, _mail_settings())
+    mailed = service.queue_withdraw_mail(row, request.host_url)
     return render_template(
         "references/answered.html", confirmed=True, withdraw_link=withdraw_link, mailed=mailed
     )

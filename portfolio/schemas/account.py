@@ -13,22 +13,11 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field, model_validator
 
 from portfolio.schemas import rules
-from portfolio.schemas.base import Line, Problem, Schema, rule_error
+from portfolio.schemas.base import Line, Problem, Schema, is_email_address, rule_error
 from portfolio.schemas.passwords import password_problem
 
 #: A password as typed: required, never trimmed; the password rule checks the rest.
 Password = Annotated[str, Field(min_length=1)]
-
-
-def is_email_address(value: str) -> bool:
-    """Return whether a value is an email address (its form only: no DNS look-up)."""
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        return False
-    return True
 
 
 def _password_problems(data: Mapping[str, Any], account: tuple[str, ...]) -> list[Problem]:

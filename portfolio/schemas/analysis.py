@@ -19,19 +19,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from portfolio.schemas import rules
-from portfolio.schemas.base import Line, Schema, rule_error
-
-
-def _check_email(value: Any) -> Any:
-    if not isinstance(value, str) or not value.strip():
-        return value
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        validate_email(value.strip(), check_deliverability=False)
-    except EmailNotValidError:
-        raise rule_error(rules.EMAIL_ADDRESS) from None
-    return value
+from portfolio.schemas.base import Line, Schema, check_email, rule_error
 
 
 def _distinct_emails(values: list[str]) -> list[str]:
@@ -42,7 +30,7 @@ def _distinct_emails(values: list[str]) -> list[str]:
     return list(seen.values())
 
 
-CommitEmail = Annotated[Line(rules.EMAIL_MAX), BeforeValidator(_check_email)]
+CommitEmail = Annotated[Line(rules.EMAIL_MAX), BeforeValidator(check_email)]
 
 
 class AnalysisIn(Schema):

@@ -61,6 +61,24 @@ def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("rule", "{message}", context)
 
 
+def is_email_address(value: str) -> bool:
+    """Return whether a value is an email address (its form only: no DNS look-up)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def check_email(value: Any) -> Any:
+    """Return the value unchanged if blank or an email address, else raise the rule's error."""
+    if isinstance(value, str) and value.strip() and not is_email_address(value.strip()):
+        raise rule_error(rules.EMAIL_ADDRESS)
+    return value
+
+
 def _text(limit: int, *, multiline: bool = False, then: Callable[[str], str] | None = None):
     """Return a before-validator: controls refused on the raw text, then trim and limit.
 

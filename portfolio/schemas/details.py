@@ -14,7 +14,15 @@ from pydantic import Field, field_validator, model_validator
 
 from portfolio.projects.record import PortfolioOwner, ProfileLink
 from portfolio.schemas import rules
-from portfolio.schemas.base import Line, Problem, Schema, Text, WebAddress, rule_error
+from portfolio.schemas.base import (
+    Line,
+    Problem,
+    Schema,
+    Text,
+    WebAddress,
+    check_email,
+    rule_error,
+)
 
 #: The details a portfolio may show; "shown" lists the ones the owner chose.
 SHOWABLE: tuple[str, ...] = ("name", "headline", "bio", "location", "email", "website", "links")
@@ -58,18 +66,6 @@ class ProfileLinkIn(Schema):
         return not (self.network or self.username or self.url)
 
 
-def _check_email(value: str) -> str:
-    if not value:
-        return value
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        raise rule_error(rules.EMAIL_ADDRESS) from None
-    return value
-
-
 class DetailsIn(Schema):
     """What the owner says about themselves, and which of it the public page shows."""
 
@@ -101,7 +97,7 @@ class DetailsIn(Schema):
     @field_validator("email", mode="after")
     @classmethod
     def _email(cls, value: str) -> str:
-        return _check_email(value)
+        return check_email(value)
 
     @field_validator("links", mode="after")
     @classmethod

@@ -18,20 +18,7 @@ from typing import Any, ClassVar
 from pydantic import Field, field_validator, model_validator
 
 from portfolio.schemas import rules
-from portfolio.schemas.base import Line, Schema, Text, rule_error
-
-
-def check_email(value: str) -> str:
-    """Return an email address as typed (trimmed), or raise the rule's error."""
-    if not value:
-        return value
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        raise rule_error(rules.EMAIL_ADDRESS) from None
-    return value
+from portfolio.schemas.base import Line, Schema, Text, check_email, rule_error
 
 
 class ReferenceRequestIn(Schema):

@@ -271,9 +271,13 @@ REFERENCE_LINK_USED = (
     "Thank you for your answer."
 )
 REFERENCE_MAIL_FAILED = (
-    "The email could not be sent ({reason}). The request is kept: copy the link below "
+    "The email could not be sent ({reason}). The request is kept: make a link to copy "
     "and send it to the referee yourself."
 )
+#: Why a mailed request was not sent, when the mail server gave no reason of its own.
+REFERENCE_MAIL_STUCK = "the app's mail worker did not send it in time"
+REFERENCE_MAIL_UNQUEUED = "the app could not queue the email"
+REFERENCE_MAIL_OFF = "this site no longer sends mail"
 
 # --- writes that race or repeat: stale edits, double posts, Idempotency-Key -----------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from werkzeug.serving import make_server
 from portfolio import create_app
 from portfolio.extensions import db
 from tests.analyses_helpers import LARAVEL_SHOP, running_worker, zip_of
+from tests.browser.steps import register
 
 
 @pytest.fixture
@@ -49,13 +49,7 @@ def test_import_from_code_then_untick_one_and_create_the_project(
 ):
     archive = tmp_path / "shop.zip"
     archive.write_bytes(zip_of(LARAVEL_SHOP))
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill("grace@example.com")
-    page.get_by_label("Display name").fill("Grace")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    register(page, live_server, "grace@example.com", "Grace")
 
     page.goto(f"{live_server}/projects/")
     page.get_by_role("link", name="Import from code").click()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import urllib.error
 import urllib.request
 
 from playwright.sync_api import Page, expect
+
+from tests.browser.steps import register
 
 
 def _api_status(url: str, token: str) -> int:
@@ -22,13 +23,7 @@ def test_create_use_and_revoke_a_token(page: Page, live_server: str, check_a11y)
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text
             else None)  # fmt: skip
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill("tokens@example.com")
-    page.get_by_label("Display name").fill("Tok")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    register(page, live_server, "tokens@example.com", "Tok")
 
     page.goto(f"{live_server}/auth/account")
     page.get_by_role("link", name="Manage API tokens").click()

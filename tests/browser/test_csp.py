@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import Page, expect
+
+from tests.browser.steps import register
 
 
 def test_pages_work_under_the_csp_with_no_violation(page: Page, live_server: str):
@@ -13,13 +13,7 @@ def test_pages_work_under_the_csp_with_no_violation(page: Page, live_server: str
         "console",
         lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill("csp@example.com")
-    page.get_by_label("Display name").fill("Csp")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    register(page, live_server, "csp@example.com", "Csp")
 
     page.goto(f"{live_server}/projects/new")
     page.get_by_label("Technologies").press_sequentially("postg")  # app.js fetches suggestions

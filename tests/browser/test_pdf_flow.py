@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
+from tests.browser.steps import register
 from tests.browser.test_share_flow import _add_project
 from tests.pdf_helpers import text_of
 
@@ -24,13 +24,7 @@ def _download_pdf(page: Page, link_name: str, path) -> PdfReader:
 def test_owner_and_then_a_visitor_download_the_pdf(
     page: Page, browser: Browser, live_server: str, check_a11y, tmp_path
 ):
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Display name").fill("Ada")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    register(page, live_server, "ada@example.com", "Ada")
     _add_project(page, live_server, "Open booking API", public=True)
     _add_project(page, live_server, "Secret side project", public=False)
     page.goto(f"{live_server}/share/details")

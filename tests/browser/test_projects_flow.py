@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.steps import register
+
 
 def test_new_user_adds_paid_project_with_normalised_technologies(
     page: Page, live_server: str, check_a11y, artifacts
@@ -51,12 +53,7 @@ def test_new_user_adds_paid_project_with_normalised_technologies(
 
 
 def test_validation_error_is_shown_next_to_the_field(page: Page, live_server: str, check_a11y):
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill("lin@example.com")
-    page.get_by_label("Display name").fill("Lin")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
+    register(page, live_server, "lin@example.com", "Lin")
     page.goto(f"{live_server}/projects/new")
     page.get_by_label("Title").fill("Half-finished")
     page.get_by_label("Start").fill("2025-05")

@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.steps import register
+
 
 def _score(page: Page) -> float:
     return float(page.locator("#readiness-score .score-value").inner_text())
@@ -15,12 +17,7 @@ def _score(page: Page) -> float:
 def test_score_rises_with_paid_php_mysql_project(
     page: Page, live_server: str, check_a11y, artifacts
 ):
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill("sam@example.com")
-    page.get_by_label("Display name").fill("Sam")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
+    register(page, live_server, "sam@example.com", "Sam")
 
     expect(page.locator("#readiness-score")).to_contain_text("0.0")
     assert _score(page) == 0.0
@@ -65,16 +62,6 @@ Java engineer
 Spring Boot services on Oracle."""
 
 
-def _register(page: Page, live_server: str, email: str, name: str) -> None:
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Display name").fill(name)
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
-
-
 def _add_project(page: Page, live_server: str, title: str, technologies: str) -> None:
     page.goto(f"{live_server}/projects/new")
     page.get_by_label("Title").fill(title)
@@ -90,7 +77,7 @@ def _add_project(page: Page, live_server: str, title: str, technologies: str) ->
 def test_which_jobs_fit_ranks_pasted_adverts_with_reasons(
     page: Page, live_server: str, check_a11y, artifacts
 ):
-    _register(page, live_server, "lin@example.com", "Lin")
+    register(page, live_server, "lin@example.com", "Lin")
     _add_project(page, live_server, "Booking API", "Python, Django, PostgreSQL")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Readiness").click()
@@ -127,7 +114,7 @@ def test_which_jobs_fit_ranks_pasted_adverts_with_reasons(
 def test_a_custom_profile_is_edited_and_rescored_at_once(
     page: Page, live_server: str, check_a11y, artifacts
 ):
-    _register(page, live_server, "kim@example.com", "Kim")
+    register(page, live_server, "kim@example.com", "Kim")
     _add_project(page, live_server, "Booking API", "Python, PostgreSQL")
     page.goto(f"{live_server}/readiness/profiles/new")
     page.get_by_label("Job title").fill("Data role")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.steps import register
 
 
 def _add_project(page: Page, live_server: str, title: str, *, public: bool) -> None:
@@ -23,13 +24,7 @@ def _add_project(page: Page, live_server: str, title: str, *, public: bool) -> N
 def test_owner_shares_and_a_stranger_sees_only_public_projects(
     page: Page, browser: Browser, live_server: str, check_a11y, artifacts
 ):
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Display name").fill("Ada")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    register(page, live_server, "ada@example.com", "Ada")
 
     _add_project(page, live_server, "Open booking API", public=True)
     _add_project(page, live_server, "Secret side project", public=False)

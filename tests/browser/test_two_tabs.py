@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, text
 
 from portfolio.schemas import rules
+from tests.browser.steps import register
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -42,12 +43,7 @@ def test_the_later_of_two_tabs_is_told_what_changed_and_keeps_its_words(
     browser: Browser, live_server: str, check_a11y, artifacts
 ):
     tab_a = browser.new_context().new_page()
-    tab_a.goto(f"{live_server}/auth/register")
-    tab_a.get_by_label("Email").fill("tabs@example.com")
-    tab_a.get_by_label("Display name").fill("Tabs")
-    tab_a.get_by_label("Password", exact=True).fill("a long enough password")
-    tab_a.get_by_label("Repeat password").fill("a long enough password")
-    tab_a.get_by_role("button", name="Create account").click()
+    register(tab_a, live_server, "tabs@example.com", "Tabs")
     tab_a.goto(f"{live_server}/projects/new")
     tab_a.get_by_label("Title").fill("Booking API")
     tab_a.get_by_label("Personal project").check()

@@ -2,12 +2,21 @@
 PostgreSQL, one Redis.
 
 Each node is gunicorn with 2 workers (gunicorn.conf.py, APP_ENV=production) in its own
-process group and on its own port, as two machines would be; both share the secret key,
-the database and the Redis that keeps the login throttle's counters. nginx balances them
-round robin, as the README's site does, and sends each answer with ``X-Upstream`` (the
-node that gave it). A node that stops answering is skipped for ``FAIL_TIMEOUT`` seconds;
-nginx passes a request on to the other node when the first cannot be reached, and for
-reads also when it fails mid-request (never a POST, which may have been done).
+process group and on its own port, as two machines would be, and beside it a jobs worker
+(``flask jobs worker``, one thread: a node's worker takes one analysis at a time) in a
+process group of its own; both nodes share the secret key, the database and the Redis
+that keeps the login throttle's counters and the jobs queue, so an upload one node
+accepts is analysed by whichever worker takes it. Killing a node kills its worker too.
+nginx balances the nodes round robin, as the README's site does, and sends each answer
+with ``X-Upstream`` (the node that gave it). A node that stops answering is skipped for
+``FAIL_TIMEOUT`` seconds; nginx passes a request on to the other node when the first
+cannot be reached, and for reads also when it fails mid-request (never a POST, which may
+have been done). Bodies are limited as in the README's site: 2 MB everywhere but the two
+upload locations, which take a repository's archive.
+
+Both nodes keep uploads in the checkout's ``instance/uploads``, which stands in for the
+folder a real cluster's nodes must share (``CODE_UPLOAD_FOLDER``): the worker that
+analyses an upload reads it from there.
 
 PostgreSQL is a throwaway cluster (initdb/pg_ctl, as the postgres user when run as
 root); Redis and nginx run in the foreground from config files in a temporary folder.
@@ -47,6 +56,17 @@ from load_harness import (
 WORKERS = 2
 #: Seconds nginx skips a node after a request to it failed.
 FAIL_TIMEOUT = 2
+#: The nginx body limits of the README's site: everywhere, and on the upload locations
+#: (CODE_UPLOAD_MAX_BYTES, 50 MB, and room for the form around the file).
+BODY_LIMIT = "2m"
+UPLOAD_BODY_LIMIT = "51m"
+UPLOAD_LOCATIONS = ("/analyses/new", "/api/v1/analyses")
+#: The jobs settings of the cluster's nodes and workers: one thread per worker, a
+#: heartbeat every second, and a running analysis whose worker was silent for
+#: STALE_SECONDS counts as dead (a minute by default; the kill check need not wait).
+JOBS_WORKERS = 1
+HEARTBEAT_SECONDS = 1
+STALE_SECONDS = 5
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -59,20 +79,22 @@ def missing_tools() -> list[str]:
 
 @dataclass
 class Node:
-    """One app node: gunicorn in its own process group, which kill() ends as a crash would."""
+    """One app node: gunicorn and a jobs worker, each in its own process group."""
 
     name: str
     port: int
     env: dict[str, str]
     log: Path
+    worker_log: Path
     process: subprocess.Popen | None = None
+    worker: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        """Start the node and wait until it answers /healthz."""
+        """Start the node and its worker; wait until the node answers /healthz."""
         with self.log.open("a") as handle:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")],
@@ -80,15 +102,46 @@ class Node:
                 start_new_session=True,
             )  # fmt: skip
         _wait_until_healthy(self.url, self.process, self.log, seconds=60)
+        self.start_worker()
+
+    def start_worker(self) -> None:
+        """Start the node's jobs worker and wait until it says it runs."""
+        before = self.worker_log.stat().st_size if self.worker_log.exists() else 0
+        with self.worker_log.open("a") as handle:
+            self.worker = subprocess.Popen(
+                [str(BIN / "flask"), "jobs", "worker"],
+                cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while b"Jobs worker:" not in self.worker_log.read_bytes()[before:]:
+            if self.worker.poll() is not None or time.monotonic() > deadline:
+                tail = self.worker_log.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"the jobs worker of {self.name} did not start:\n{tail}")
+            time.sleep(0.1)
 
     def kill(self) -> None:
-        """End the node at once, master and workers, mid-request: a machine that dies."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        """End the node and its worker at once, mid-request and mid-job: a machine that dies."""
+        running = [p for p in (self.process, self.worker) if p is not None and p.poll() is None]
+        for process in running:  # both at once, then wait: the machine dies as one
+            os.killpg(process.pid, signal.SIGKILL)
+        for process in running:
+            process.wait(timeout=10)
+
+    def stop_worker(self) -> None:
+        """Stop the worker gracefully (SIGINT: it finishes the job in hand), or kill it."""
+        if self.worker is None or self.worker.poll() is not None:
+            return
+        os.killpg(self.worker.pid, signal.SIGINT)
+        try:
+            self.worker.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.worker.pid, signal.SIGKILL)
+            self.worker.wait(timeout=10)
 
     def stop(self) -> None:
-        """Stop the node gracefully (SIGTERM lets requests finish), killing it if it hangs."""
+        """Stop the worker, then the node gracefully (SIGTERM lets requests finish)."""
+        self.stop_worker()
         if self.process is None or self.process.poll() is not None:
             return
         os.killpg(self.process.pid, signal.SIGTERM)
@@ -96,6 +149,15 @@ class Node:
             self.process.wait(timeout=40)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+@dataclass
+class Check:
+    """One check of the cluster's behaviour: its name, its verdict, what it saw."""
+
+    name: str
+    ok: bool
+    detail: str
 
 
 @dataclass
@@ -110,8 +172,9 @@ class Cluster:
     logs: list[Path] = field(default_factory=list)
 
     def node_logs(self) -> str:
-        """Return everything the nodes logged."""
-        return "".join(node.log.read_text(errors="replace") for node in self.nodes)
+        """Return everything the nodes and their workers logged."""
+        logs = [path for node in self.nodes for path in (node.log, node.worker_log)]
+        return "".join(path.read_text(errors="replace") for path in logs if path.exists())
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, what: str, seconds: float = 20) -> None:
@@ -155,11 +218,30 @@ def redis_server(workdir: Path) -> Iterator[str]:
         _stop(process)
 
 
-def nginx_config(port: int, nodes: list[Node], prefix: Path) -> str:
-    """Return the site of the README's production section, for these nodes, on HTTP."""
+def nginx_config(port: int, nodes: list[Node], prefix: Path, temp: Path | None = None) -> str:
+    """Return the site of the README's production section, for these nodes, on HTTP.
+
+    ``temp`` holds the folders nginx's workers buffer bodies in (``prefix`` without it).
+    """
+    temp = temp or prefix
     upstreams = "\n".join(
         f"        server 127.0.0.1:{node.port} max_fails=1 fail_timeout={FAIL_TIMEOUT}s;"
         for node in nodes
+    )
+    proxy = """\
+            proxy_pass http://portfolio;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $http_host;
+            proxy_connect_timeout 2s;
+            proxy_next_upstream error timeout;
+            add_header X-Upstream $upstream_addr always;"""
+    # Repository uploads, and only they, may be as big as the app lets them be.
+    uploads = "\n".join(
+        f"        location = {path} {{\n"
+        f"            client_max_body_size {UPLOAD_BODY_LIMIT};\n{proxy}\n        }}"
+        for path in UPLOAD_LOCATIONS
     )
     # nginx drops to an unprivileged user when started as root.
     user = "www-data" if _has_user("www-data") else "nobody"
@@ -172,35 +254,21 @@ error_log {prefix}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log {prefix}/access.log;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
     upstream portfolio {{
 {upstreams}
     }}
     server {{
         listen 127.0.0.1:{port};
-        client_max_body_size 2m;
+        client_max_body_size {BODY_LIMIT};
         location / {{
-            proxy_pass http://portfolio;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $http_host;
-            proxy_connect_timeout 2s;
-            proxy_next_upstream error timeout;
-            add_header X-Upstream $upstream_addr always;
+{proxy}
         }}
-        location ~ ^/(analyses/new|api/v1/analyses)$ {{
-            client_max_body_size 51m;
-            proxy_pass http://portfolio;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $http_host;
-        }}
+{uploads}
     }}
 }}
 """
@@ -219,18 +287,18 @@ def nginx_proxy(nodes: list[Node], workdir: Path) -> Iterator[str]:
     """Run nginx in front of the nodes and yield its URL."""
     prefix = workdir / "nginx"
     prefix.mkdir()
+    # Bodies over nginx's buffer (uploads) go to files its workers write: when started
+    # as root they run as another user, who must reach those folders, and the workdir
+    # may sit in folders only root can enter (pytest's), so they get a folder of their own.
+    temp = Path(tempfile.mkdtemp(prefix="portfolio-nginx-"))
+    temp.chmod(0o755)
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (prefix / name).mkdir()
-    if os.geteuid() == 0:
-        # Its workers run as that user: let them reach their temporary folders.
-        user = "www-data" if _has_user("www-data") else "nobody"
-        for path in prefix.iterdir():
-            shutil.chown(path, user)
-        for path in (workdir, prefix):
-            path.chmod(0o755)
+        (temp / name).mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(temp / name, "www-data" if _has_user("www-data") else "nobody")
     port = free_port()
     conf = prefix / "nginx.conf"
-    conf.write_text(nginx_config(port, nodes, prefix))
+    conf.write_text(nginx_config(port, nodes, prefix, temp))
     with (prefix / "stdout.log").open("w") as output:
         process = subprocess.Popen(
             [NGINX, "-c", str(conf), "-p", str(prefix), "-g", "daemon off;"],
@@ -241,6 +309,7 @@ def nginx_proxy(nodes: list[Node], workdir: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         _stop(process)
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def node_env(database_url: str, redis_url: str, port: int, secret_key: str) -> dict[str, str]:
@@ -250,6 +319,10 @@ def node_env(database_url: str, redis_url: str, port: int, secret_key: str) -> d
         "SECRET_KEY": secret_key,  # the same on every node: sessions are signed with it
         "RATELIMIT_STORAGE_URL": redis_url,
         "TRUSTED_PROXIES": "1",
+        "JOBS_REDIS_URL": redis_url,  # one queue: either node's worker takes any job
+        "JOBS_WORKERS": str(JOBS_WORKERS),
+        "JOBS_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
+        "JOBS_STALE_SECONDS": str(STALE_SECONDS),
     })  # fmt: skip
     return env
 
@@ -267,7 +340,8 @@ def running_cluster(workdir: Path, *, node_count: int = 2) -> Iterator[Cluster]:
         for number in range(1, node_count + 1):
             port = free_port()
             env = node_env(database_url, redis_url, port, secret_key)
-            nodes.append(Node(f"node {number}", port, env, workdir / f"node{number}.log"))
+            log, worker_log = workdir / f"node{number}.log", workdir / f"worker{number}.log"
+            nodes.append(Node(f"node {number}", port, env, log, worker_log))
         subprocess.run(
             [str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=nodes[0].env, check=True,
             capture_output=True, timeout=180,
@@ -300,7 +374,7 @@ def main() -> int:
     ):
         print(f"nginx:      {cluster.url}")
         for node in cluster.nodes:
-            print(f"{node.name}:     {node.url}  (log {node.log})")
+            print(f"{node.name}:     {node.url}  (log {node.log}, worker's {node.worker_log})")
         print(f"PostgreSQL: {cluster.database_url}")
         print(f"Redis:      {cluster.redis_url}")
         print("Ctrl-C stops everything.", flush=True)

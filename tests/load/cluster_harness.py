@@ -1,10 +1,11 @@
 """`make cluster-load`: mixed traffic through nginx while one node dies and comes back.
 
-Starts the cluster (tests/load/cluster.py: two gunicorn nodes of 2 workers behind nginx,
-PostgreSQL, Redis), runs tests/load/cluster_locustfile.py through nginx (register, log
-in, add, edit, import, read, public page), kills node 1 (SIGKILL to its process group:
-master and workers, mid-request) a third of the way in and starts it again a quarter
-later, then checks and prints:
+Starts the cluster (tests/load/cluster.py: two gunicorn nodes of 2 workers, each with a
+jobs worker, behind nginx, PostgreSQL, Redis), runs tests/load/cluster_locustfile.py
+through nginx (register, log in, add, edit, import, analyse an uploaded archive, read,
+public page), kills node 1 and its jobs worker (SIGKILL to their process groups:
+mid-request and mid-job) a third of the way in and starts them again a quarter later,
+then checks and prints:
 
 1. every write acknowledged to a client is stored exactly once (and one never
    acknowledged, at most once; nothing else is stored);
@@ -13,7 +14,16 @@ later, then checks and prints:
 4. a write on one node is never followed by a stale read on the other (the simulated
    people's reads right after their writes, and a check that alternates the nodes over
    the project page, the project list, the public page and the JSON Resume download);
-5. how many requests failed during the kill: only those in flight may.
+5. how many requests failed during the kill: only those in flight may;
+6. every code analysis started, through nginx or on a node, finishes with its findings
+   (Laravel found in the uploaded shop), whichever node accepted it: just before the
+   kill node 2's worker stops for a moment, node 1 accepts a slow analysis (its worker
+   is on it when it dies) and small ones that wait in the queue; node 2's worker, started
+   again, takes the queued ones, and the slow one once the sweep finds its heartbeat
+   stale. Each node also accepts an upload while its own worker is stopped: the other
+   node's worker analyses it, through the one Redis queue (tests/load/cluster_analyses.py);
+7. nginx's body limits: just over 2 MB is refused by nginx itself (413) on routes that
+   are not uploads, and a 3 MB archive passes it on both upload routes (page and API).
 
 It exits non-zero when a check fails; its last line is the summary. Throughput is given
 only as a ratio, two nodes to one, measured in the same run (before the kill against
@@ -39,7 +49,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-from cluster import Cluster, Node, missing_tools, running_cluster
+from cluster import Check, Cluster, Node, missing_tools, running_cluster
+from cluster_analyses import (
+    analysis_counts,
+    check_analyses,
+    check_body_limits,
+    check_kill_leaves_no_analysis_behind,
+    check_shared_queue,
+    jobs_run_by_worker,
+    leave_work_for_the_kill,
+    stored_analyses,
+    wait_for_analyses,
+)
 from load_harness import AGGREGATED, BIN, ROOT
 from sqlalchemy import create_engine, select
 
@@ -52,16 +73,12 @@ PASSWORD = "cluster-check-password"
 PROJECT_URL = re.compile(r"/projects/(\d+)$")
 PUBLIC_URL = re.compile(r'id="public-url">([^<]+)</a>')
 STALE_ROUNDS = 20
+TOKEN = re.compile(r'<code id="new-token">([^<]+)</code>')
+#: Seconds before the kill its preparation starts (stopping node 2's worker, uploading).
+PREPARE = 2.0
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from page_forms import form_values  # noqa: E402
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    detail: str
 
 
 @dataclass
@@ -77,6 +94,10 @@ class ClusterReport:
     writes: int = 0
     ratio: float | None = None
     by_node: dict[str, int] = field(default_factory=dict)
+    analyses_started: int = 0
+    analyses_finished: int = 0
+    analyses_retried: int = 0
+    jobs_by_worker: dict[str, int] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     locust_summary: str = ""
 
@@ -90,12 +111,16 @@ class ClusterReport:
         verdict = "PASSED" if not failed else "FAILED (" + "; ".join(failed) + ")"
         ratio = f"{self.ratio:.2f}" if self.ratio is not None else "n/a"
         return (
-            f"cluster-load {verdict}: 2 nodes x 2 workers behind nginx, PostgreSQL, Redis; "
+            f"cluster-load {verdict}: 2 nodes x 2 workers and a jobs worker each behind nginx, "
+            f"PostgreSQL, Redis; "
             f"{self.users} users for {self.duration} s, node 1 killed at {self.kill_at:.0f} s "
             f"and back at {self.back_at:.0f} s; {self.requests:,} requests, "
             f"{self.failures} failed (in flight at the kill); {self.writes:,} acknowledged "
-            f"writes stored exactly once; sessions, login throttle and reads hold across "
-            f"nodes; throughput 2 nodes / 1 node = {ratio}"
+            f"writes stored exactly once; {self.analyses_started} code analyses started, "
+            f"{self.analyses_finished} finished with their findings on either node's worker "
+            f"({self.analyses_retried} retried after its worker was killed mid-job); "
+            f"sessions, login throttle and reads hold across nodes; "
+            f"throughput 2 nodes / 1 node = {ratio}"
         )
 
 
@@ -208,6 +233,19 @@ class Person:
     def log_in(self, node: Node, password: str = PASSWORD) -> requests.Response:
         return self.send(node, "/auth/login", {"email": self.email, "password": password})
 
+    def upload(self, url: str, archive: bytes) -> requests.Response:
+        """Upload an archive with the analysis form at this address (a node, or nginx)."""
+        page = self.http.get(url + "/analyses/new", timeout=30)
+        form = form_values(page.text, having="emails")
+        upload = {"file": ("shop.zip", archive, "application/zip")}
+        return self.http.post(url + "/analyses/new", data=form, files=upload, timeout=120)
+
+    def api_token(self, node: Node) -> str | None:
+        """Create a read-and-write API token; return it."""
+        page = self.send(node, "/auth/tokens/", {"name": "cluster check", "scope": "write"})
+        match = TOKEN.search(page.text)
+        return match.group(1) if match else None
+
 
 def check_sessions(nodes: list[Node]) -> Check:
     """A session opened on one node opens pages on the other."""
@@ -281,8 +319,13 @@ def check_fresh_reads(nodes: list[Node], rounds: int = STALE_ROUNDS) -> tuple[Ch
 
 
 def run_locust(cluster: Cluster, users: int, duration: int, kill_at: float, back_at: float,
-               workdir: Path) -> tuple[dict, float, float, float]:  # fmt: skip
-    """Run the traffic, killing node 1 at kill_at and starting it at back_at (seconds)."""
+               workdir: Path, person: Person) -> tuple[dict, float, float, float]:  # fmt: skip
+    """Run the traffic, killing node 1 at kill_at and starting it at back_at (seconds).
+
+    Just before the kill, ``person`` leaves node 1's worker a job and the queue some
+    more (``leave_work_for_the_kill``); the data returned holds them under ``left`` and
+    their states right after the kill under ``at_kill``.
+    """
     journal = workdir / "journal.json"
     env = {**os.environ, "CLUSTER_JOURNAL": str(journal)}
     cmd = [
@@ -294,9 +337,12 @@ def run_locust(cluster: Cluster, users: int, duration: int, kill_at: float, back
     started = time.time()
     locust = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        time.sleep(max(0.0, started + kill_at - time.time()))
+        time.sleep(max(0.0, started + kill_at - PREPARE - time.time()))
+        left = leave_work_for_the_kill(cluster, person)
+        killed = time.time()  # as the signal goes: requests it breaks end after this
         cluster.nodes[0].kill()
-        killed = time.time()
+        at_kill = stored_analyses(cluster.database_url)
+        cluster.nodes[1].start_worker()
         time.sleep(max(0.0, started + back_at - time.time()))
         cluster.nodes[0].start()
         back = time.time()
@@ -307,6 +353,7 @@ def run_locust(cluster: Cluster, users: int, duration: int, kill_at: float, back
         output.close()
     data = json.loads(journal.read_text()) if journal.exists() else {}
     data["summary"] = (workdir / "locust.log").read_text(errors="replace")
+    data["left"], data["at_kill"] = left, at_kill
     return data, started, killed, back
 
 
@@ -320,13 +367,20 @@ def run_cluster_load(users: int, duration: int, workdir: Path, *,
     back_at = kill_at + duration / 4 if back_at is None else back_at
     report = ClusterReport(users, duration)
     with running_cluster(workdir) as cluster:
+        person = Person("Code check")
+        person.register(cluster.nodes[1])
+        token = person.api_token(cluster.nodes[1])
         data, started, killed, back = run_locust(
-            cluster, users, duration, kill_at, back_at, workdir
+            cluster, users, duration, kill_at, back_at, workdir, person
         )
         report.kill_at, report.back_at = killed - started, back - started
         sessions = check_sessions(cluster.nodes)
         throttle = check_throttle(cluster.nodes, THROTTLE_RULES["THROTTLE_LOGIN_ACCOUNT"][0])
         fresh, _ = check_fresh_reads(cluster.nodes)
+        limits, _ = check_body_limits(cluster, person, token)
+        shared = check_shared_queue(cluster, person)
+        analyses = wait_for_analyses(cluster)
+        report.jobs_by_worker = jobs_run_by_worker(cluster.nodes)
         database_url, logs = cluster.database_url, cluster.node_logs()
         names = {f"127.0.0.1:{node.port}": node.name for node in cluster.nodes}
         problems = check_writes(database_url, data.get("journal", {}))
@@ -372,6 +426,14 @@ def run_cluster_load(users: int, duration: int, workdir: Path, *,
         f"{len(outside)} failed outside the kill: "
         f"{[(r['method'], r['name'], r['status'], r['error'][:80]) for r in outside[:5]]}",
     ))  # fmt: skip
+    report.checks.append(check_kill_leaves_no_analysis_behind(
+        data["left"], data["at_kill"], analyses
+    ))  # fmt: skip
+    report.checks += [shared, limits]
+    report.analyses_started, report.analyses_finished, report.analyses_retried = analysis_counts(
+        analyses
+    )
+    report.checks.append(check_analyses(analyses, journal, names, report.jobs_by_worker))
     errors = tracebacks(logs)
     report.checks.append(Check(
         "no server errors", not errors,

@@ -1,4 +1,4 @@
-"""Mixed traffic for the cluster: register, log in, add, edit, import, read, public page.
+"""Mixed traffic for the cluster: register, log in, add, edit, import, analyse, read.
 
 Each simulated person keeps a journal of what the app acknowledged, for the harness to
 check against the database (CLUSTER_JOURNAL names the file, written on stop):
@@ -10,7 +10,11 @@ check against the database (CLUSTER_JOURNAL names the file, written on stop):
   after it without an answer (any of which may be what is stored); ``edits_confirmed``
   counts the confirmed edits;
 - ``reads``: each read made right after a confirmed write, with the node that did the
-  write, the node that answered the read (nginx's X-Upstream) and whether it was stale.
+  write, the node that answered the read (nginx's X-Upstream) and whether it was stale;
+- ``analyses``: each code analysis started (a small Laravel archive uploaded through
+  nginx), with the node that accepted it and whether its owner, reading its page until
+  it stopped refreshing, saw the findings (Laravel among them). Either node's worker may
+  run it: the queue is the cluster's Redis.
 
 A write whose answer is lost (nginx answers 502 when the node dies mid-request) is sent
 again as it was: the add form with its one-time token, an import with its
@@ -34,12 +38,22 @@ from pathlib import Path
 from locust import HttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
 from page_forms import form_values
+
+from tests.analyses_helpers import LARAVEL_SHOP, zip_of
 
 PASSWORD = "cluster-load-password"
 PROJECT_URL = re.compile(r"/projects/(\d+)$")
 TOKEN = re.compile(r'<code id="new-token">([^<]+)</code>')
 PUBLIC_URL = re.compile(r'id="public-url">([^<]+)</a>')
+ANALYSIS_URL = re.compile(r"/analyses/(\d+)$")
+#: What an analysis page shows while its job is queued or running; and once done.
+REFRESHING = 'http-equiv="refresh"'
+LARAVEL_FOUND = 'value="Laravel"'
+#: How long a person reads an analysis page for its findings (seconds, one read each).
+ANALYSIS_READS = 60
+SHOP_ZIP = zip_of(LARAVEL_SHOP)
 #: How often a write whose answer was lost is sent again, and how long apart.
 RETRIES = 4
 RETRY_PAUSE = 1.0
@@ -80,6 +94,7 @@ class ClusterUser(HttpUser):
         self.email = f"cluster-{uuid.uuid4().hex[:16]}@example.com"
         self.journal = JOURNAL[self.email] = {
             "created": [], "attempted": [], "edits": {}, "edits_confirmed": 0, "reads": [],
+            "analyses": [],
         }  # fmt: skip
         self.projects: dict[int, str] = {}
         self.serial = 0
@@ -138,9 +153,23 @@ class ClusterUser(HttpUser):
         for attempt in range(RETRIES + 1):
             if attempt:
                 time.sleep(RETRY_PAUSE)
-            fields = {"email": self.email, "password": PASSWORD}
-            if self._send_form("/auth/login", fields, expect="/dashboard") is not None:
-                return
+            with self.client.get("/auth/login", name="/auth/login [form]",
+                                 catch_response=True) as page:  # fmt: skip
+                if page.status_code == 200 and "/auth/login" not in page.url:
+                    # Sent to the dashboard: still logged in, as a logout whose answer
+                    # was lost (its node died) may never have been done.
+                    return
+                try:
+                    form = form_values(page.text or "", having="email")
+                except AssertionError:
+                    page.failure(f"no login form (status {page.status_code})")
+                    continue
+            form.update({"email": self.email, "password": PASSWORD})
+            with self.client.post("/auth/login", data=form, name="/auth/login",
+                                  catch_response=True) as response:  # fmt: skip
+                if response.status_code == 200 and "/dashboard" in response.url:
+                    return
+                response.failure(f"/auth/login answered {response.status_code} at {response.url}")
 
     def _read_after(self, write_node: str, url: str, expected: str, what: str,
                     **kwargs) -> None:  # fmt: skip
@@ -261,6 +290,30 @@ class ClusterUser(HttpUser):
                     continue
                 response.failure(f"import answered {response.status_code}")
         self.journal["attempted"].extend(titles)
+
+    @task(1)
+    def analyse_code(self) -> None:
+        """Upload a repository archive, then read its page until the findings are there."""
+        form = self._form("/analyses/new", "/analyses/new", "emails")
+        if form is None:
+            return
+        upload = {"file": ("shop.zip", SHOP_ZIP, "application/zip")}
+        with self.client.post("/analyses/new", data=form, files=upload, name="/analyses/new",
+                              catch_response=True) as response:  # fmt: skip
+            match = ANALYSIS_URL.search(response.url or "")
+            if response.status_code != 200 or not match:
+                response.failure(f"uploading answered {response.status_code} at {response.url}")
+                return
+            page = response.text or ""
+        entry = {"id": int(match.group(1)), "node": _write_node(response), "seen": False}
+        self.journal["analyses"].append(entry)
+        path = f"/analyses/{entry['id']}"
+        for _ in range(ANALYSIS_READS):
+            if REFRESHING not in page:
+                break
+            time.sleep(1)  # as the page's own refresh would
+            page = self.client.get(path, name="/analyses/[id]").text or ""
+        entry["seen"] = REFRESHING not in page and LARAVEL_FOUND in page
 
     @task(1)
     def log_in_again(self) -> None:
