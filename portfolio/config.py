@@ -50,6 +50,8 @@ THROTTLE_RULES: dict[str, tuple[int, int]] = {
     "THROTTLE_REFERENCE_REQUEST": (20, 24 * 60 * 60),
     "THROTTLE_REFERENCE_ANSWER_LINK": (10, 60 * 60),
     "THROTTLE_REFERENCE_ANSWER_ADDRESS": (30, 60 * 60),
+    # Code analyses (issues 15, 16): analyses one account may start a day.
+    "THROTTLE_ANALYSIS_START": (50, 24 * 60 * 60),
 }
 
 #: Requests one API token may make per window: (requests, seconds).

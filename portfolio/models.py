@@ -335,6 +335,8 @@ class ProjectCodeEvidence(db.Model):
     commits_total: Mapped[int | None] = mapped_column(Integer)
     first_commit: Mapped[date | None] = mapped_column(Date)
     last_commit: Mapped[date | None] = mapped_column(Date)
+    # The author names of those commits, most first (at most 3); never the emails.
+    commit_authors: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 # --- References (issue 17) ------------------------------------------------------------

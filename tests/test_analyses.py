@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from portfolio import create_app
@@ -181,9 +181,8 @@ def test_an_upload_over_the_limit_gets_a_message_beside_the_field(user, app):
     response = upload(user, b"0" * (300 * 1024))
     assert response.status_code == 413
     page = response.get_data(as_text=True)
-    assert 'id="file-error">The file is larger than 0.0976562 MB' in page or (
-        "The file is larger than" in page and 'id="file-error"' in page
-    )
+    # A limit that is not a whole number of megabytes reads in bytes, never "0.0976562 MB".
+    assert 'id="file-error">The file is larger than 102,400 bytes' in page
     assert uploads(app) == []
 
 
@@ -429,7 +428,12 @@ def test_a_public_url_shows_the_owners_commits_on_the_project(user, app, worker,
     assert response.status_code == 302, response.get_data(as_text=True)
     detail = user.client.get(response.headers["Location"]).get_data(as_text=True)
     assert f'<a href="{url}"' in detail
-    assert f"{mine} of {total} commits by this author" in detail
+    assert f"{mine} of {total} commits by Ada Lovelace" in detail
+    with app.app_context():
+        db.session.scalars(select(Project)).one().public = True
+        db.session.commit()
+    markdown = user.client.get("/share/download/README.md").get_data(as_text=True)
+    assert f"{mine} of {total} commits by Ada Lovelace" in markdown
     with app.app_context():
         owner = db.session.scalars(select(User)).one()
         from portfolio.projects.services import user_records
@@ -516,3 +520,254 @@ def test_a_job_running_past_its_time_limit_is_reported_stopped(user, app):
     page = user.client.get(f"/analyses/{analysis_id}").get_data(as_text=True)
     assert rules.ANALYSIS_STOPPED in page
     assert uploads(app) == []
+
+
+# --- limits per account (a review of issues 15 and 16) ---------------------------------
+
+
+def _set_status(app, location: str, status: str) -> None:
+    with app.app_context():
+        analysis = db.session.get(CodeAnalysis, int(location.rsplit("/", 1)[-1]))
+        analysis.status = status
+        db.session.commit()
+
+
+def test_at_most_three_analyses_wait_or_run_at_once(user, app):
+    # No worker runs: every started analysis stays queued.
+    started = [upload(user, zip_of(LARAVEL_SHOP)) for _ in range(rules.MAX_ANALYSES_IN_PROGRESS)]
+    assert [response.status_code for response in started] == [302] * 3
+    refused = upload(user, zip_of(LARAVEL_SHOP))
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert f'id="file-error">{rules.TOO_MANY_ANALYSES}' in page
+    assert len(uploads(app)) == 3  # the refused upload is not kept
+    app.config["REPO_IMPORT_ALLOW_HOSTS"] = ("localhost",)
+    by_url = user.post(
+        "/analyses/new",
+        {"url": "https://localhost/repo.git", "emails": "ada@example.com"},
+        form_path="/analyses/new",
+    )
+    assert by_url.status_code == 422
+    assert f'id="url-error">{rules.TOO_MANY_ANALYSES}' in by_url.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(CodeAnalysis.id))) == 3
+    # Finished ones do not count: once one has failed, another may start.
+    _set_status(app, started[0].headers["Location"], "failed")
+    assert upload(user, zip_of(LARAVEL_SHOP)).status_code == 302
+
+
+def test_analyses_whose_worker_died_stop_counting_toward_the_limit(user, app):
+    dead = [
+        _stale_analysis(app, "ada@example.com", attempts=2, with_upload=False)
+        for _ in range(rules.MAX_ANALYSES_IN_PROGRESS)
+    ]
+    assert upload(user, zip_of(LARAVEL_SHOP)).status_code == 302
+    with app.app_context():
+        for analysis_id in dead:
+            assert db.session.get(CodeAnalysis, analysis_id).status == "failed"
+
+
+def test_the_limit_counts_only_ones_own_analyses(user, app, new_device):
+    for _ in range(rules.MAX_ANALYSES_IN_PROGRESS):
+        assert upload(user, zip_of(LARAVEL_SHOP)).status_code == 302
+    other = new_device()
+    other.register(email="eve@example.com", name="Eve")
+    assert upload(other, zip_of(LARAVEL_SHOP)).status_code == 302
+
+
+def test_a_day_allows_only_so_many_started_analyses(user, app):
+    app.config["THROTTLE_ANALYSIS_START"] = (2, 24 * 60 * 60)
+    for _ in range(2):
+        response = upload(user, zip_of(LARAVEL_SHOP))
+        assert response.status_code == 302
+        _set_status(app, response.headers["Location"], "failed")  # not in progress
+    refused = upload(user, zip_of(LARAVEL_SHOP))
+    assert refused.status_code == 429
+    message = rules.ANALYSES_TODAY_USED.format(wait="24 hours")
+    assert f'id="file-error">{message}' in refused.get_data(as_text=True)
+    assert len(uploads(app)) == 2  # the two started; the refused upload is not kept
+
+
+def test_the_daily_limit_is_read_from_the_environment():
+    from portfolio import config
+
+    assert config.THROTTLE_RULES["THROTTLE_ANALYSIS_START"] == (50, 86400)
+    found = config.from_environment({"THROTTLE_ANALYSIS_START": "5/3600"})
+    assert found["THROTTLE_ANALYSIS_START"] == (5, 3600)
+
+
+# --- finding one's analyses again ------------------------------------------------------
+
+
+def test_the_list_of_analyses_shows_ones_own_newest_first(user, app, new_device):
+    first = upload(user, zip_of(LARAVEL_SHOP), "first-shop.zip").headers["Location"]
+    second = upload(user, zip_of(LARAVEL_SHOP), "second-shop.zip").headers["Location"]
+    other = new_device()
+    other.register(email="eve@example.com", name="Eve")
+    upload(other, zip_of(LARAVEL_SHOP), "eves-secret.zip")
+    projects = user.client.get("/projects/").get_data(as_text=True)
+    assert 'href="/analyses/">Your analyses</a>' in projects
+    response = user.client.get("/analyses/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.index("second-shop.zip") < page.index("first-shop.zip")
+    assert f'href="{first}"' in page and f'href="{second}"' in page
+    assert "Waiting: Waiting for a worker" in page and "Archive" in page
+    assert "eves-secret.zip" not in page
+
+
+def test_the_list_caps_at_fifty_analyses(user, app):
+    from portfolio.analyses import service
+
+    with app.app_context():
+        owner = db.session.scalars(select(User)).one()
+        for number in range(service.LIST_LIMIT + 2):
+            when = utcnow() + timedelta(seconds=number)
+            label = f"https://example.com/r{number}"
+            db.session.add(
+                CodeAnalysis(user_id=owner.id, source="url", label=label, emails=[],
+                             status="failed", created_at=when)
+            )  # fmt: skip
+        db.session.commit()
+    page = user.client.get("/analyses/").get_data(as_text=True)
+    assert page.count("https://example.com/r") == service.LIST_LIMIT
+    assert "https://example.com/r51<" in page and "https://example.com/r1<" not in page
+    assert "the latest 50" in page
+
+
+def test_a_project_with_analyses_links_to_them(user, app, new_device):
+    user.add_project(title="Booking API")
+    with app.app_context():
+        project_id = db.session.scalars(select(Project.id)).one()
+    detail = user.client.get(f"/projects/{project_id}").get_data(as_text=True)
+    assert "Analyses of its code" not in detail
+    path = f"/analyses/new?project={project_id}"
+    location = upload(user, zip_of(LARAVEL_SHOP), "booking.zip", path=path).headers["Location"]
+    detail = user.client.get(f"/projects/{project_id}").get_data(as_text=True)
+    assert f'href="/analyses/?project={project_id}">Analyses of its code</a>' in detail
+    page = user.client.get(f"/analyses/?project={project_id}").get_data(as_text=True)
+    assert f'href="{location}"' in page and "Booking API" in page
+    other = new_device()
+    other.register(email="eve@example.com", name="Eve")
+    assert other.client.get(f"/analyses/?project={project_id}").status_code == 404
+
+
+# --- languages and authors, honestly labelled ---------------------------------------------
+
+
+def _sample_bundle(tmp_path: Path) -> bytes:
+    from tests.git_helpers import make_bundle, sample_repo
+
+    return make_bundle(sample_repo(tmp_path / "repo"), tmp_path / "repo.bundle").read_bytes()
+
+
+def test_with_history_no_own_commits_means_no_languages_counted_as_yours(
+    user, app, worker, tmp_path
+):
+    from portfolio.models import ProjectCodeEvidence
+
+    response = upload(user, _sample_bundle(tmp_path), "repo.bundle", emails="nobody@example.com")
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    page = wait_until_finished(user.client, location)
+    assert "0 of 6 commits are yours" in page
+    assert rules.LANGUAGES_NONE_YOURS in page
+    assert rules.LANGUAGES_FROM_YOUR_COMMITS not in page
+    assert '<table class="languages">' not in page  # not the whole tree's languages
+    # No commits of theirs: no dates to propose, so the owner gives the start.
+    response = confirm(user, location, page, create="Create a project", start="2024-05")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        proof = db.session.scalars(select(ProjectCodeEvidence)).one()
+        assert proof.languages == [] and proof.commits_yours == 0
+        assert proof.commit_authors == []
+
+
+def test_the_owners_commit_authors_show_on_every_output(user, app, worker, tmp_path):
+    from tests.git_helpers import SAMPLE
+
+    location, page = analyse(user, _sample_bundle(tmp_path), "repo.bundle")
+    mine, total = SAMPLE["commits_ada"], SAMPLE["commits_total"]
+    assert f"{mine} of {total} commits are yours</strong> (by Ada Lovelace)" in page
+    assert rules.LANGUAGES_FROM_YOUR_COMMITS in page
+    assert "Ruby" not in page.split("Languages, by lines of code", 1)[1].split("Practices")[0]
+    response = confirm(user, location, page, create="Create a project")
+    assert response.status_code == 302
+    project_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    expected = f"{mine} of {total} commits by Ada Lovelace"
+    detail = user.client.get(f"/projects/{project_id}").get_data(as_text=True)
+    assert expected in detail
+    with app.app_context():
+        db.session.get(Project, project_id).public = True
+        db.session.commit()
+    public = user.client.get(share(user)).get_data(as_text=True)
+    assert expected in public
+    html = user.client.get("/share/download/portfolio.html").get_data(as_text=True)
+    assert expected in html
+    resume = json.loads(user.client.get("/share/download/resume.json").data)
+    code = resume["projects"][0]["x-evidence"]["code"]
+    assert code["authors"] == ["Ada Lovelace"] and code["commitsByAuthor"] == mine
+    # Names a reader can check, never the commit emails.
+    for output in (public, html, json.dumps(resume)):
+        assert "ada@example.com" not in output and "bob@example.org" not in output
+
+
+def test_two_starts_at_once_cannot_both_take_the_last_place(user, app):
+    """A start counts the analyses in progress with the portfolio locked.
+
+    Another transaction holds the lock while it adds the third analysis; the upload
+    started meanwhile must wait for it, then count three and be refused. On PostgreSQL
+    the test sees the upload waiting on the row lock before letting the other commit
+    (without the lock the upload would get through first, and the test fails).
+    """
+    import threading
+
+    from sqlalchemy import text
+
+    from portfolio.projects.services import lock_portfolio
+
+    for _ in range(rules.MAX_ANALYSES_IN_PROGRESS - 1):
+        assert upload(user, zip_of(LARAVEL_SHOP)).status_code == 302
+    locked, go = threading.Event(), threading.Event()
+
+    def hold_the_lock_and_add_one() -> None:
+        with app.app_context():
+            owner = db.session.scalars(select(User)).one()
+            lock_portfolio(owner)
+            db.session.add(CodeAnalysis(user_id=owner.id, source="url", label="https://x/r",
+                                        emails=[], status="queued"))  # fmt: skip
+            db.session.flush()
+            locked.set()
+            go.wait(120)
+            db.session.commit()
+            db.session.remove()
+
+    holder = threading.Thread(target=hold_the_lock_and_add_one)
+    holder.start()
+    assert locked.wait(120)
+    token = user.token("/analyses/new")  # read before the upload has to wait
+    answer: list = []
+
+    def start_one() -> None:
+        payload = {"file": (io.BytesIO(zip_of(LARAVEL_SHOP)), "shop.zip"),
+                   "emails": "ada@example.com", "csrf_token": token}  # fmt: skip
+        answer.append(user.client.post("/analyses/new", data=payload,
+                                       content_type="multipart/form-data"))  # fmt: skip
+
+    starter = threading.Thread(target=start_one)
+    starter.start()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        with app.app_context():
+            waiting = 0
+            while not waiting and starter.is_alive():
+                waiting = db.session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+                db.session.rollback()
+            db.session.remove()
+        assert waiting, "the upload did not wait for the portfolio's lock"
+    go.set()
+    holder.join(120)
+    starter.join(120)
+    assert answer[0].status_code == 422
+    assert rules.TOO_MANY_ANALYSES in answer[0].get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(CodeAnalysis.id))) == 3

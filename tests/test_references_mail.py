@@ -7,6 +7,7 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import html
 import re
 import socket
 import typing
@@ -25,6 +26,7 @@ from portfolio.extensions import db
 from portfolio.models import ReferenceRequest, utcnow
 from portfolio.references import mailing as job_mailing
 from portfolio.references import service
+from portfolio.schemas import rules
 from tests.analyses_helpers import running_worker, wait_until_finished
 from tests.conftest import Browserless, _test_config
 from tests.reference_helpers import (
@@ -281,6 +283,36 @@ def test_a_bad_referee_address_is_refused(app, user, mailing):
     assert response.status_code == 422
     assert "Enter an email address like you@example.com." in response.get_data(as_text=True)
     assert mailing.messages == [] and _row(app) is None
+
+
+def _email_error(response) -> str:
+    """Return the error shown beside the "Referee's email" field ("" without one)."""
+    found = re.search(
+        r'<p class="error" id="referee_email-error">(.*?)</p>', response.get_data(as_text=True)
+    )
+    return html.unescape(found.group(1)) if found else ""
+
+
+@pytest.mark.parametrize("address", ["ada@example.com", "ADA@Example.COM", "ada+ref@example.com"])
+def test_the_owner_s_own_email_is_refused_beside_the_field(app, user, mailing, address):
+    project_id = add_project(user)
+    response = request_page(user, project_id, referee_email=address)
+    assert response.status_code == 422
+    assert _email_error(response) == rules.REFEREE_EMAIL_IS_YOURS
+    assert mailing.messages == [] and _row(app) is None
+
+
+def test_the_email_in_the_owner_s_public_details_is_refused(app, user, mailing):
+    from tests.test_public_page import save_details
+
+    assert save_details(user, email="Ada.Work@Brightwave.co.uk").status_code in (302, 303)
+    project_id = add_project(user)
+    response = request_page(user, project_id, referee_email="ada.work@brightwave.co.uk")
+    assert response.status_code == 422
+    assert _email_error(response) == rules.REFEREE_EMAIL_IS_YOURS
+    assert _row(app) is None
+    # Someone else at the same organisation is who a reference is for.
+    assert request_page(user, project_id, referee_email="jane@brightwave.co.uk").status_code == 303
 
 
 def test_without_mail_the_link_is_shown_once_with_no_job(app, user):

@@ -6,6 +6,7 @@ import io
 import json
 from datetime import date
 
+from markupsafe import escape
 from sqlalchemy import select
 
 from portfolio.extensions import db
@@ -157,11 +158,16 @@ def test_an_edit_of_a_confirmed_field_flags_the_reference_everywhere(user, new_d
     assert "Flask removed from the technologies" in structure["changes"]
 
 
+#: Hostile text in "How do you know this work?": a tag that would close the paragraph
+#: and open a link, and quotes and an ampersand that must not turn into entities.
+RELATIONSHIP = '</p><a href="https://evil.example">I & O\'Neil</a> supervised it'
+
+
 def test_hostile_referee_text_is_escaped_in_every_output(user, new_device):
     project_id = add_project(user)
     public = share(user)
     _confirm(user, new_device, project_id, show_name="y", show_comment="y",
-             name=SCRIPT, job_title=QUOTES, organisation=ATTRIBUTE,
+             name=SCRIPT, job_title=QUOTES, organisation=ATTRIBUTE, relationship=RELATIONSHIP,
              comment=f"{SCRIPT} and {ATTRIBUTE}")  # fmt: skip
     _set_comment_shown(user, project_id)
     pages = {
@@ -173,17 +179,29 @@ def test_hostile_referee_text_is_escaped_in_every_output(user, new_device):
     for where, html in pages.items():
         assert SCRIPT not in html, where
         assert "<img src=x" not in html, where
+        assert '<a href="https://evil.example"' not in html and "</p><a" not in html, where
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, where
         assert "O&#39;Brien &amp; &#34;Sons&#34;" in html, where
-    # The PDF prints the text as text.
-    assert SCRIPT in outputs["pdf"] and "O'Brien" in outputs["pdf"]
+        assert str(escape(RELATIONSHIP)) in html, where
+    # The PDF prints every hostile text as the very characters typed: no markup was
+    # read out of it (the link's words would stand alone) and no entity was printed.
+    pdf = outputs["pdf"]
+    month = date.today().strftime("%B %Y")
+    assert f"Confirmed by {SCRIPT}, {QUOTES}, {ATTRIBUTE}, {month}" in pdf
+    assert f"How they know the work: “{RELATIONSHIP}”" in pdf
+    assert f"{SCRIPT} and {ATTRIBUTE}" in pdf
+    for entity in ("&lt;", "&gt;", "&amp;", "&#", "&quot;"):
+        assert entity not in pdf, entity
     # Markdown: no raw HTML survives.
-    assert "<script>" not in outputs["markdown"] and "<img" not in outputs["markdown"]
+    for raw in ("<script>", "<img", "</p>", "<a href"):
+        assert raw not in outputs["markdown"], raw
     assert "&lt;script&gt;" in outputs["markdown"]
+    assert "How they know the work: “&lt;/p&gt;&lt;a href=" in outputs["markdown"]
     # JSON: valid, and the text is data.
     resume = json.loads(outputs["json"])
     (structure,) = resume["projects"][0]["x-references"]
     assert structure["name"] == SCRIPT and structure["organisation"] == ATTRIBUTE
+    assert structure["relationship"] == RELATIONSHIP
 
 
 def test_direction_overrides_from_the_referee_are_refused(user, new_device):

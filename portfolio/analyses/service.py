@@ -7,7 +7,9 @@ An analysis's life (``CodeAnalysis.status``)::
 
 * Starting one saves the upload under a random name in a private folder (never the
   name the user gave), records the analysis and enqueues ``analyse``; a URL is checked
-  (https, no credentials, no private address) before anything is recorded.
+  (https, no credentials, no private address) before anything is recorded. An account
+  may have ``rules.MAX_ANALYSES_IN_PROGRESS`` analyses queued or running at once (counted
+  with its portfolio locked) and start ``THROTTLE_ANALYSIS_START`` of them a day.
 * The job claims the analysis (only one run at a time can), reads the archive, bundle or
   repository with the pure engines in ``portfolio.codescan``, keeps the findings and
   their evidence lines, never the code, and removes the upload whatever happens.
@@ -65,6 +67,18 @@ class FieldRefused(ValueError):
         self.message = message
 
 
+class AnalysisLimit(FieldRefused):
+    """The account may not start another analysis now.
+
+    ``retry_after`` is the seconds until the daily limit lets it (0 when the refusal is
+    the analyses already waiting or running: one finishing lets it).
+    """
+
+    def __init__(self, field: str, message: str, retry_after: int = 0) -> None:
+        super().__init__(field, message)
+        self.retry_after = retry_after
+
+
 # --- starting -------------------------------------------------------------------------
 
 
@@ -99,6 +113,8 @@ def start_upload(
     """Save an uploaded archive or bundle privately, record its analysis and enqueue it."""
     from portfolio.codescan.history import is_bundle
 
+    settle_own(user)
+    check_in_progress(user, "file")  # before copying the upload; checked again, locked, below
     name = secrets.token_hex(16)
     path = upload_folder() / name
     limit = current_app.config["CODE_UPLOAD_MAX_BYTES"]
@@ -115,7 +131,7 @@ def start_upload(
             raise FieldRefused("file", rules.ANALYSIS_NEEDS_SOURCE)
         with open(path, "rb") as handle:
             source = "bundle" if is_bundle(handle.read(HEAD_BYTES)) else "archive"
-        analysis = _record(user, source, filename, emails, project, upload_name=name)
+        analysis = _record(user, "file", source, filename, emails, project, upload_name=name)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -132,7 +148,9 @@ def start_url(user: User, url: str, emails: list[str], project: Project | None) 
         url = check_repository_url(url, allow_hosts=_allowed_hosts())
     except RepositoryRefused as error:
         raise FieldRefused("url", str(error)) from None
-    analysis = _record(user, "url", url, emails, project)
+    settle_own(user)
+    check_in_progress(user, "url")
+    analysis = _record(user, "url", "url", url, emails, project)
     _enqueue(analysis)
     return analysis
 
@@ -148,15 +166,64 @@ def upload_body_limit() -> int:
 
 def too_big_message(limit: int) -> str:
     """Return the message for an upload over ``limit`` bytes."""
-    return rules.UPLOAD_TOO_BIG.format(limit=f"{limit / (1024 * 1024):g} MB")
+    from portfolio.codescan.archive import size_text
+
+    return rules.UPLOAD_TOO_BIG.format(limit=size_text(limit))
 
 
 def _allowed_hosts() -> tuple[str, ...]:
     return tuple(current_app.config.get("REPO_IMPORT_ALLOW_HOSTS") or ())
 
 
+def in_progress_count(user: User) -> int:
+    """Return how many of the user's analyses are waiting or running."""
+    return db.session.scalar(
+        select(func.count(CodeAnalysis.id)).where(
+            CodeAnalysis.user_id == user.id, CodeAnalysis.status.in_(IN_PROGRESS)
+        )
+    )
+
+
+def settle_own(user: User) -> None:
+    """Retry or report the user's analyses whose worker died, so they stop counting.
+
+    Run before the in-progress limit is checked, outside its lock (a sweep commits).
+    """
+    ids = db.session.scalars(
+        select(CodeAnalysis.id).where(
+            CodeAnalysis.user_id == user.id, CodeAnalysis.status.in_(IN_PROGRESS)
+        )
+    ).all()
+    for analysis_id in ids:
+        sweep_stale(analysis_id)
+
+
+def check_in_progress(user: User, field: str) -> None:
+    """Raise AnalysisLimit if the user has as many analyses waiting or running as allowed."""
+    if in_progress_count(user) >= rules.MAX_ANALYSES_IN_PROGRESS:
+        raise AnalysisLimit(field, rules.TOO_MANY_ANALYSES)
+
+
+def _check_daily_limit(user: User, field: str) -> None:
+    """Count a start against ``THROTTLE_ANALYSIS_START``; raise AnalysisLimit when over it."""
+    from portfolio.auth.throttle import attempt, configured_rule
+
+    wait = attempt([(configured_rule("THROTTLE_ANALYSIS_START"), f"user:{user.id}")])
+    if wait:
+        raise AnalysisLimit(field, rules.ANALYSES_TODAY_USED.format(wait=wait_text(wait)), wait)
+
+
+def wait_text(seconds: int) -> str:
+    """Return a wait in words: "1 minute", "25 minutes", "3 hours"."""
+    minutes = max(1, -(-seconds // 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{-(-minutes // 60)} hours"
+
+
 def _record(
     user: User,
+    field: str,
     source: str,
     label: str,
     emails: list[str],
@@ -164,6 +231,18 @@ def _record(
     *,
     upload_name: str = "",
 ) -> CodeAnalysis:
+    """Record a queued analysis within the user's limits (``field`` is where a refusal shows).
+
+    The portfolio is locked while the analyses in progress are counted, so two starts
+    at once cannot both take the last free place.
+    """
+    try:
+        projects.lock_portfolio(user)
+        check_in_progress(user, field)
+        _check_daily_limit(user, field)
+    except BaseException:
+        db.session.rollback()
+        raise
     analysis = CodeAnalysis(
         user_id=user.id,
         project_id=project.id if project is not None else None,
@@ -204,6 +283,46 @@ def get_user_analysis(user: User, analysis_id: int) -> CodeAnalysis | None:
     return analysis
 
 
+#: The most analyses the list of one's analyses shows (the newest).
+LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class ListedAnalysis:
+    """One line of the list of a user's analyses."""
+
+    analysis: CodeAnalysis
+    project_title: str | None  # the project it went to, or was started from
+
+
+def list_user_analyses(
+    user: User, project_id: int | None = None, limit: int = LIST_LIMIT
+) -> list[ListedAnalysis]:
+    """Return the user's analyses, newest first (of one project when given), at most ``limit``."""
+    query = (
+        select(CodeAnalysis, Project.title)
+        .outerjoin(Project, (Project.id == CodeAnalysis.project_id) & (Project.user_id == user.id))
+        .where(CodeAnalysis.user_id == user.id)
+        .order_by(CodeAnalysis.created_at.desc(), CodeAnalysis.id.desc())
+        .limit(limit)
+    )
+    if project_id is not None:
+        query = query.where(CodeAnalysis.project_id == project_id)
+    return [ListedAnalysis(analysis, title) for analysis, title in db.session.execute(query)]
+
+
+def has_analyses(user: User, project_id: int) -> bool:
+    """Return whether any of the user's analyses belongs to this project."""
+    return (
+        db.session.scalar(
+            select(CodeAnalysis.id)
+            .where(CodeAnalysis.user_id == user.id, CodeAnalysis.project_id == project_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 @dataclass(frozen=True)
 class Result:
     """An analysis's findings as the pages and the API show them."""
@@ -228,10 +347,25 @@ class Result:
 
     @property
     def languages(self) -> tuple:
-        """Return languages by lines: the owner's own added lines when there is history."""
-        if self.history is not None and self.history.languages_yours:
+        """Return languages by lines: with history, only the lines the owner's commits added.
+
+        With history there is no falling back to the whole tree: when none of the
+        commits are the owner's (a wrong email), nothing is counted as theirs.
+        """
+        if self.history is not None:
             return tuple(self.history.languages_yours)
         return tuple(self.findings.languages)
+
+    @property
+    def languages_note(self) -> str:
+        """Return the sentence that says what the languages were counted from."""
+        if self.history is None:
+            return rules.LANGUAGES_FROM_TREE
+        if not self.history.commits_yours:
+            return rules.LANGUAGES_NONE_YOURS
+        if not self.history.languages_yours:
+            return rules.LANGUAGES_NO_LINES_YOURS
+        return rules.LANGUAGES_FROM_YOUR_COMMITS
 
 
 def result_of(analysis: CodeAnalysis) -> Result | None:
@@ -614,6 +748,7 @@ def _keep_proof(project_id: int, analysis: CodeAnalysis, result: Result) -> None
     proof.commits_total = history.commits_total if history else None
     proof.first_commit = history.first_yours if history else None
     proof.last_commit = history.last_yours if history else None
+    proof.commit_authors = list(history.authors_matched) if history else None
     db.session.add(proof)
 
 

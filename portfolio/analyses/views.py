@@ -67,6 +67,16 @@ def _own_analysis_or_404(analysis_id: int):
     return analysis
 
 
+@bp.get("/")
+def index():
+    """List the user's analyses, newest first, each linking to its page."""
+    project = _project_from_query()
+    listed = service.list_user_analyses(current_user, project.id if project else None)
+    return render_template(
+        "analyses/index.html", listed=listed, project=project, limit=service.LIST_LIMIT
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """Upload a repository archive or bundle, or give its URL, and start the analysis."""
@@ -74,6 +84,7 @@ def new():
     form = AnalysisForm()
     if request.method == "GET":
         form.emails.data = current_user.email
+    status = 200
     if form.validate_on_submit():
         data = form.validated
         try:
@@ -86,9 +97,11 @@ def new():
                 analysis = service.start_url(current_user, data.url, data.emails, project)
         except service.FieldRefused as error:
             getattr(form, error.field).errors = [error.message]
+            if isinstance(error, service.AnalysisLimit) and error.retry_after:
+                status = 429
         else:
             return redirect(url_for("analyses.show", analysis_id=analysis.id))
-    return _render_new(form, project, 422 if form.errors else 200)
+    return _render_new(form, project, status if status != 200 or not form.errors else 422)
 
 
 def _render_new(form: AnalysisForm, project, status: int):

@@ -14,7 +14,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from portfolio.analyses import service
 from portfolio.api.payloads import json_object, project_json
-from portfolio.api.problems import CONFLICT, ApiProblem, FieldError, validation_problem
+from portfolio.api.problems import (
+    CONFLICT,
+    QUOTA,
+    RATE_LIMITED,
+    ApiProblem,
+    FieldError,
+    validation_problem,
+)
 from portfolio.api.views import MAX_ID, _quota_problem, bp, current_api_user
 from portfolio.models import CodeAnalysis
 from portfolio.projects import services as projects
@@ -61,7 +68,22 @@ def analysis_json(analysis: CodeAnalysis) -> dict[str, Any]:
         "finished_at": _timestamp(analysis.finished_at),
         "findings": result.findings.to_json() if result else None,
         "history": history.to_json() if history is not None else None,
+        "languages": [share.to_json() for share in result.languages] if result else None,
+        "languages_note": result.languages_note if result else None,
     }
+
+
+def _limit_problem(error: service.AnalysisLimit) -> ApiProblem:
+    """Answer a refused start as the API answers quotas (409) and rate limits (429)."""
+    if error.retry_after:
+        return ApiProblem(
+            429,
+            error.message,
+            type=RATE_LIMITED,
+            title="Too many requests",
+            headers={"Retry-After": str(error.retry_after)},
+        )
+    return ApiProblem(409, error.message, type=QUOTA, title="Quota reached")
 
 
 def _accepted(analysis: CodeAnalysis):
@@ -91,6 +113,8 @@ def start_analysis():
             analysis = service.start_upload(
                 user, upload.stream, validated.filename, validated.emails, None
             )
+        except service.AnalysisLimit as error:
+            raise _limit_problem(error) from None
         except service.FieldRefused as error:
             raise validation_problem([FieldError(f"/{error.field}", error.message)]) from None
         return _accepted(analysis)
@@ -107,6 +131,8 @@ def start_analysis():
         raise _problems(error) from None
     try:
         analysis = service.start_url(user, validated.url, validated.emails, None)
+    except service.AnalysisLimit as error:
+        raise _limit_problem(error) from None
     except service.FieldRefused as error:
         raise validation_problem([FieldError(f"/{error.field}", error.message)]) from None
     return _accepted(analysis)

@@ -374,6 +374,9 @@ class _History(BaseModel):
         description="From the lines your own commits added."
     )
     truncated: bool = Field(description="Only the newest commits were read.")
+    authors_matched: list[str] = Field(
+        description="The author names of your commits, most commits first (at most 3)."
+    )
 
 
 class Analysis(BaseModel):
@@ -390,6 +393,11 @@ class Analysis(BaseModel):
     finished_at: datetime | None
     findings: _Findings | None
     history: _History | None = Field(description="With a bundle or a URL only.")
+    languages: list[_LanguageShare] | None = Field(
+        description="The languages kept on confirming: with history, only from the lines "
+        "your own commits added (empty when none are yours), else from the whole tree."
+    )
+    languages_note: str | None = Field(description="What the languages were counted from.")
 
 
 # --- references (issue 17) ----------------------------------------------------------

@@ -14,6 +14,8 @@ Rules (each a number of events in a moving window, configurable):
   whatever the email: this is what stops one machine trying many accounts.
 - `THROTTLE_REGISTER_ADDRESS` (10 per hour): registration attempts from one address.
 - `THROTTLE_REGISTER_ACCOUNT` (5 per hour): registration attempts for one email address.
+- `THROTTLE_ANALYSIS_START` (50 per day): code analyses one account starts
+  (portfolio/analyses/service.py).
 
 Only failures count (and registration attempts): a login that succeeds counts nothing.
 While a rule is over its limit the request is refused with 429 and a message saying how

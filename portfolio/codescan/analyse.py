@@ -16,7 +16,10 @@ What never counts: anything in vendored, generated or minified files; comment li
 documentation (README and ``docs/``); a framework's own configuration listing the drivers
 it supports, since no rule reads lists of options. Evidence texts are trimmed; values in
 environment files are never kept, except a non-secret value a rule names
-(``DB_CONNECTION=mysql``); passwords in URLs and settings are replaced with "…".
+(``DB_CONNECTION=mysql``); every other line passes ``redact`` on its way into the
+findings, which replaces with "…" each password and secret in any form a file writes it
+(URL, Oracle login, setting, XML, JSON, command line), so neither the page nor the
+stored findings JSON can hold one.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from portfolio.codescan.findings import (
 )
 from portfolio.codescan.languages import count_lines, excluded
 from portfolio.codescan.manifests import declared
+from portfolio.codescan.redaction import redact
 from portfolio.codescan.rules import Rules, get_rules
 from portfolio.technologies.catalogue import Catalogue, get_catalogue
 
@@ -75,12 +79,6 @@ _SERVICE_ITEM = re.compile(r"""^-\s*(?:name:\s*)?["']?([A-Za-z0-9][\w./:-]*)["']
 _KEY_LINE = re.compile(r"""^["']?([\w.-]+)["']?\s*:\s*(?:#.*)?$""")
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
-_URL_SECRET = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s'\"]*:)[^@\s'\"]+@", re.IGNORECASE)
-_SETTING_SECRET = re.compile(
-    r"""((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)["']?\s*(?:=>|[=:])\s*)"""
-    r"""(["']?)[^"'\s;,)}]+""",
-    re.IGNORECASE,
-)
 _TEST_DIRS = frozenset({"test", "tests", "spec", "specs", "__tests__", "testing", "e2e", "cypress"})
 _TEST_NAME = re.compile(
     r"^(?:tests?\.py|test_.+\.py|.+_test\.(?:py|go|rb|exs)|.+_spec\.rb|.+(?:Test|Tests|IT)\.(?:java|kt|cs|php|groovy|scala)"
@@ -88,14 +86,9 @@ _TEST_NAME = re.compile(
 )
 
 
-def redact(text: str) -> str:
-    """Return a line with URL passwords and secret-looking settings replaced by "…"."""
-    text = _URL_SECRET.sub(r"\1…@", text)
-    return _SETTING_SECRET.sub(r"\1\2…", text)
-
-
 def _trim(text: str) -> str:
-    text = " ".join(text.split())
+    """Return an evidence text as kept: secrets hidden, spaces collapsed, at most so long."""
+    text = " ".join(redact(text).split())
     return text if len(text) <= MAX_EVIDENCE_TEXT else text[: MAX_EVIDENCE_TEXT - 1] + "…"
 
 
@@ -145,13 +138,16 @@ class _Scan:
     skipped: int = 0
 
     def add(self, tech: str, line: EvidenceLine) -> None:
-        if len(line.text) > MAX_EVIDENCE_TEXT:
-            line = EvidenceLine(line.path, line.line, _trim(line.text), line.kind)
+        # Every text passes here on its way into the findings (and their stored JSON), so
+        # no secret can reach them whichever scanner built the line.
+        shown = _trim(line.text)
+        if shown != line.text:
+            line = EvidenceLine(line.path, line.line, shown, line.kind)
         self.evidence.setdefault(tech, []).append(line)
 
     def add_image(self, path: str, number: int, image: str, text: str, kind: str) -> None:
         for tech in self.rules.image(image):
-            self.add(tech, EvidenceLine(path, number, _trim(redact(text)), kind))
+            self.add(tech, EvidenceLine(path, number, _trim(text), kind))
 
 
 def analyse_files(files: Iterable[RepoFile], catalogue: Catalogue | None = None) -> Findings:
@@ -185,7 +181,7 @@ def _scan_file(scan: _Scan, path: str, data: bytes, catalogue: Catalogue) -> Non
     for item in declared(path, text):
         kind = "dev-dependency" if item.dev else "dependency"
         for tech in rules.packages(item.ecosystem, item.name):
-            scan.add(tech, EvidenceLine(path, item.line, _trim(redact(item.text)), kind))
+            scan.add(tech, EvidenceLine(path, item.line, _trim(item.text), kind))
     if is_env(name):
         _scan_env(scan, path, text)
         return  # never searched further: its values are not evidence texts
@@ -196,7 +192,7 @@ def _scan_file(scan: _Scan, path: str, data: bytes, catalogue: Catalogue) -> Non
             name,
         )
         for _pattern, tech in ci_found:
-            evidence = EvidenceLine(path, None, _trim(redact(first)), "ci")
+            evidence = EvidenceLine(path, None, _trim(first), "ci")
             scan.add(tech, evidence)
             if tech not in scan.ci:
                 scan.ci.append(tech)
@@ -334,7 +330,7 @@ def _scan_config(scan: _Scan, path: str, text: str, kind: str) -> None:
             continue
         for pattern, tech in rules.config:
             if pattern.search(raw):
-                scan.add(tech, EvidenceLine(path, number, _trim(redact(stripped)), kind))
+                scan.add(tech, EvidenceLine(path, number, _trim(stripped), kind))
 
 
 def _rank(line: EvidenceLine) -> tuple[int, int, str, int]:

@@ -96,7 +96,8 @@ REFUSE_PATH = "The archive has a file whose path leaves its folder: {path}."
 REFUSE_LINK = "The archive has a link or special file, which is not read: {path}."
 
 
-def _size(limit: int) -> str:
+def size_text(limit: int) -> str:
+    """Return a size in bytes as people read it: "50 MB" or "102,400 bytes"."""
     if limit >= MEGABYTE and limit % MEGABYTE == 0:
         return f"{limit // MEGABYTE} MB"
     return f"{limit:,} bytes"
@@ -109,7 +110,7 @@ def read_archive(
     limits = limits or ArchiveLimits()
     raw = fileobj.read(limits.max_upload_bytes + 1)
     if len(raw) > limits.max_upload_bytes:
-        raise ArchiveRefused(REFUSE_UPLOAD.format(limit=_size(limits.max_upload_bytes)))
+        raise ArchiveRefused(REFUSE_UPLOAD.format(limit=size_text(limits.max_upload_bytes)))
     reader = _Reader(limits, len(raw))
     try:
         if raw[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
@@ -191,7 +192,7 @@ class _Reader:
         self.unpacked += amount
         if self.unpacked > self.limits.max_unpacked_bytes:
             raise ArchiveRefused(
-                REFUSE_UNPACKED.format(limit=_size(self.limits.max_unpacked_bytes))
+                REFUSE_UNPACKED.format(limit=size_text(self.limits.max_unpacked_bytes))
             )
         if self.unpacked > RATIO_FLOOR and self.unpacked > self.limits.max_ratio * self.compressed:
             raise ArchiveRefused(REFUSE_RATIO.format(ratio=self.limits.max_ratio, where="overall"))
@@ -312,7 +313,7 @@ class _Bounded(io.RawIOBase):
         self.count += len(data)
         limits = self.reader.limits
         if self.count > self.limit:
-            raise ArchiveRefused(REFUSE_UNPACKED.format(limit=_size(limits.max_unpacked_bytes)))
+            raise ArchiveRefused(REFUSE_UNPACKED.format(limit=size_text(limits.max_unpacked_bytes)))
         if self.count > RATIO_FLOOR and self.count > limits.max_ratio * self.reader.compressed:
             raise ArchiveRefused(REFUSE_RATIO.format(ratio=limits.max_ratio, where="overall"))
         return data
@@ -345,4 +346,5 @@ __all__ = [
     "RepoFile",
     "read_archive",
     "safe_path",
+    "size_text",
 ]

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portfolio.codescan.redaction import redact
+
 #: Evidence kinds, as stored in ``EvidenceLine.kind``.
 EVIDENCE_KINDS: tuple[str, ...] = (
     "dependency",
@@ -71,12 +73,14 @@ class EvidenceLine:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EvidenceLine:
-        """Rebuild an evidence line from ``to_json``'s dict."""
+        """Rebuild an evidence line from ``to_json``'s dict (its text redacted again)."""
         line = data.get("line")
         return cls(
             path=str(data["path"]),
             line=int(line) if line is not None else None,
-            text=str(data["text"]),
+            # Stored lines are redacted when found; redacting again on the way out keeps
+            # a rule added later from leaving secrets in findings stored before it.
+            text=redact(str(data["text"])),
             kind=str(data["kind"]),
         )
 

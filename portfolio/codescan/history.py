@@ -70,6 +70,8 @@ REFUSE_FILES = "The repository holds more than {limit:,} files, the most that is
 REFUSE_UNPACKED = "The repository's files add up to more than {limit}, the most that is read."
 REFUSE_PATH = "The repository has a file whose path leaves its folder: {path}."
 
+#: How many author names of the user's commits a history keeps.
+AUTHORS_SHOWN = 3
 _TREE_DEPTH_MAX = 64
 _LINK = 0o120000
 _GITLINK = 0o160000
@@ -96,6 +98,9 @@ class History:
     emails_matched: tuple[str, ...]
     languages_yours: tuple[LanguageShare, ...]  # from lines ADDED in the user's own commits
     truncated: bool  # max_commits reached: older commits were not read
+    # The author names of the user's commits, most commits first (at most
+    # AUTHORS_SHOWN): what a reader of the public repository can check, never the emails.
+    authors_matched: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return a plain JSON-able dict with stable keys."""
@@ -107,6 +112,7 @@ class History:
             "emails_matched": list(self.emails_matched),
             "languages_yours": [share.to_json() for share in self.languages_yours],
             "truncated": self.truncated,
+            "authors_matched": list(self.authors_matched),
         }
 
     @classmethod
@@ -123,6 +129,7 @@ class History:
                 LanguageShare.from_json(item) for item in data.get("languages_yours", ())
             ),
             truncated=bool(data.get("truncated", False)),
+            authors_matched=tuple(str(name) for name in data.get("authors_matched", ())),
         )
 
 
@@ -250,6 +257,18 @@ def _author_email(commit: Commit) -> str:
     return rest.rstrip().rstrip(b">").decode("utf-8", "replace").strip().lower()
 
 
+def _author_name(commit: Commit) -> str:
+    name, _, _ = (commit.author or b"").rpartition(b"<")
+    return " ".join(name.decode("utf-8", "replace").split())
+
+
+def _most_common_names(commits: Iterable[Commit]) -> tuple[str, ...]:
+    """Return the commits' author names, most commits first (then by name), at most 3."""
+    counts = Counter(name for commit in commits if (name := _author_name(commit)))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(name for name, _ in ranked[:AUTHORS_SHOWN])
+
+
 def _author_date(commit: Commit) -> date | None:
     """Return the author date in the author's own time zone (UTC if it is nonsense)."""
     try:
@@ -320,6 +339,7 @@ def _walk(
         emails_matched=tuple(sorted(matched)),
         languages_yours=_languages_added(store, yours, limits, deadline),
         truncated=truncated,
+        authors_matched=_most_common_names(yours),
     )
 
 

@@ -176,7 +176,8 @@ def _code_proof(code: CodeProof) -> str:
         if link:
             text += " · " + link
         if code.commits_total:
-            text += f", {code.commits_yours} of {code.commits_total} commits by this author"
+            text += f", {code.commits_yours} of {code.commits_total} commits by "
+            text += escape_markdown(code.commits_by)
     return text
 
 

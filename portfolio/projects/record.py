@@ -48,6 +48,17 @@ class CodeProof:
     commits_total: int | None = None
     first_commit: date | None = None
     last_commit: date | None = None
+    authors: tuple[str, ...] = ()  # the author names of those commits, never the emails
+
+    @property
+    def commits_by(self) -> str:
+        """Return who made the owner's commits, as a reader can check: "Ada Lovelace"."""
+        names = [name for name in self.authors if name.strip()]
+        if not names:
+            return "this author"
+        if len(names) == 1:
+            return names[0]
+        return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @dataclass(frozen=True)

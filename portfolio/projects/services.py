@@ -352,6 +352,7 @@ def code_proof_from(row: ProjectCodeEvidence, from_code: Iterable[str]) -> CodeP
         commits_total=row.commits_total,
         first_commit=row.first_commit,
         last_commit=row.last_commit,
+        authors=tuple(row.commit_authors or ()),
     )
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from portfolio import idempotency
+from portfolio.analyses import service as analyses
 from portfolio.caching import cache
 from portfolio.projects import services
 from portfolio.projects.forms import (
@@ -125,6 +126,7 @@ def detail(project_id: int):
             references.requests_for_project(current_user, project.id), record
         ),
         code=services.code_proof(project),
+        has_analyses=analyses.has_analyses(current_user, project.id),
         field_labels=FIELD_LABELS,
         kind_labels=KIND_LABELS,
         catalogue_names=_catalogue_names(),

@@ -12,7 +12,7 @@ prints the same table, and a test keeps the two in step)::
               project has (a live link 0.15; a source link or analysed code 0.15;
               a public repository with the owner's commits 0.1; a confirmed,
               unedited reference 0.2, and 0.1 more when the app mailed its link
-              to the referee), at most 1.0
+              to an organisation's address, not a free-mail one), at most 1.0
     recency   1.0 if ongoing or ended within 12 months of ``today``, then
               falling in a straight line to 0.5 at 60 months (5 years) and
               staying there; a project with neither end nor start counts as
@@ -47,7 +47,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from portfolio.projects.record import KIND_LABELS, ProjectRecord
+from portfolio.projects.record import KIND_LABELS, ProjectRecord, ReferenceProof
+from portfolio.schemas import rules
 from portfolio.technologies.catalogue import RELATED_LEVELS, Catalogue
 
 KIND_FACTORS: dict[str, float] = {
@@ -78,8 +79,8 @@ SOURCE_BONUS = 0.15
 #: self-asserted), so it counts like a source link, not more.
 HISTORY_BONUS = 0.1
 #: A reference a referee confirmed and the owner has not edited since: the strongest
-#: proof a project can have, more when the app mailed the link to the referee's own
-#: address than when the owner passed it on.
+#: proof a project can have, more when the app mailed the link to an organisation's
+#: address (not a free-mail one anyone can open) than when the owner passed it on.
 REFERENCE_BONUS = 0.2
 MAILED_REFERENCE_BONUS = 0.1
 
@@ -97,6 +98,21 @@ def _confirmed(project: ProjectRecord) -> list[str]:
     return [reference.how for reference in project.references if not reference.edited_since]
 
 
+def mailed_to_an_organisation(reference: ReferenceProof) -> bool:
+    """Return whether the app mailed a reference's link to an organisation's address."""
+    # Anyone can open a free-mail address, the owner included: only an organisation's
+    # address says the link reached someone there.
+    domain = reference.email_domain
+    return reference.how == "email" and bool(domain) and not rules.is_free_mail(domain)
+
+
+def _confirmed_at_an_organisation(project: ProjectRecord) -> bool:
+    return any(
+        mailed_to_an_organisation(reference) and not reference.edited_since
+        for reference in project.references
+    )
+
+
 #: Each adds its bonus to PROOF_BASE, up to 1.0.
 PROOF_SOURCES: tuple[ProofSource, ...] = (
     ProofSource("live link", LIVE_BONUS, lambda project: bool(project.live_url.strip())),
@@ -108,9 +124,9 @@ PROOF_SOURCES: tuple[ProofSource, ...] = (
     ProofSource("public history with the owner's commits", HISTORY_BONUS, _has_public_history),
     ProofSource("confirmed reference", REFERENCE_BONUS, lambda project: bool(_confirmed(project))),
     ProofSource(
-        "reference confirmed through a mailed link",
+        "reference confirmed through a link mailed to an organisation's address",
         MAILED_REFERENCE_BONUS,
-        lambda project: "email" in _confirmed(project),
+        _confirmed_at_an_organisation,
     ),
 )
 

@@ -45,10 +45,14 @@ class RequestForm(SchemaForm):
     )
     submit = SubmitField("Create the link")
 
-    def __init__(self, *args: Any, mail: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, mail: bool = False, owner_emails: tuple[str, ...] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         #: Whether the app can send mail (the email field shows only then).
         self.mail = mail
+        #: The owner's own addresses, refused as the referee's.
+        self.owner_emails = owner_emails
 
     def schema_input(self) -> dict[str, Any]:
         """Return the request in the schema's shape."""
@@ -56,6 +60,7 @@ class RequestForm(SchemaForm):
             "label_name": self.label_name.data or "",
             "label_role": self.label_role.data or "",
             "referee_email": (self.referee_email.data or "").strip() if self.mail else "",
+            "owner_emails": list(self.owner_emails),
         }
 
 

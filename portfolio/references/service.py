@@ -47,7 +47,7 @@ from sqlalchemy import func, or_, select, update
 from portfolio import mail
 from portfolio.extensions import db
 from portfolio.jobs import get_jobs
-from portfolio.models import Project, ReferenceRequest, User, utcnow
+from portfolio.models import PortfolioSettings, Project, ReferenceRequest, User, utcnow
 from portfolio.projects.record import ProjectRecord
 from portfolio.projects.services import portfolio_changed, record_of, touch_portfolio
 from portfolio.references.snapshot import changes_since, confirms_in_words, snapshot
@@ -107,6 +107,14 @@ def state_of(row: ReferenceRequest, now: datetime | None = None) -> str:
     if row.state == WAITING and row.expires_at <= now:
         return EXPIRED
     return row.state
+
+
+def owner_emails(user: User) -> tuple[str, ...]:
+    """Return the owner's own addresses: the account's and the public details' email."""
+    shown = db.session.scalar(
+        select(PortfolioSettings.email).where(PortfolioSettings.user_id == user.id)
+    )
+    return tuple(address for address in (user.email, shown or "") if address)
 
 
 def email_domain(address: str) -> str:

@@ -76,7 +76,7 @@ def _own_project_or_404(project_id: int):
 def new(project_id: int):
     """Ask for a reference on a project: the link is shown once, or a job mails it."""
     project = _own_project_or_404(project_id)
-    form = RequestForm(mail=_mail_on())
+    form = RequestForm(mail=_mail_on(), owner_emails=service.owner_emails(current_user))
     if form.validate_on_submit():
         if wait := limits.request_attempt(current_user.id):
             form.form_errors.append(too_many_message(wait))

@@ -91,19 +91,32 @@ def proof_notes(projects: Iterable[ProjectRecord]) -> list[tuple[ProjectRecord, 
     """Return, for each project with references, what they add to its proof, in words.
 
     The amounts are the table's (readiness/evidence.py): a confirmed, unedited reference
-    adds its bonus once however many there are, and a mailed link adds more; a
-    reference edited since adds nothing until a new one is given.
+    adds its bonus once however many there are, and a link mailed to an organisation's
+    address adds more (a free-mail one does not); a reference edited since adds nothing
+    until a new one is given.
     """
-    from portfolio.readiness.evidence import MAILED_REFERENCE_BONUS, REFERENCE_BONUS
+    from portfolio.readiness.evidence import (
+        MAILED_REFERENCE_BONUS,
+        REFERENCE_BONUS,
+        mailed_to_an_organisation,
+    )
 
     notes = []
     for project in projects:
         if not project.references:
             continue
         counted = [r for r in project.references if not r.edited_since]
-        if any(r.how == "email" for r in counted):
+        if any(mailed_to_an_organisation(r) for r in counted):
             bonus = REFERENCE_BONUS + MAILED_REFERENCE_BONUS
-            note = f"a confirmed reference, by a link mailed to the referee: proof +{bonus:.1f}"
+            note = (
+                "a confirmed reference, by a link mailed to the referee at an organisation's "
+                f"address: proof +{bonus:.1f}"
+            )
+        elif any(r.how == "email" for r in counted):
+            note = (
+                "a confirmed reference, by a link mailed to a free-mail address, which "
+                f"counts like a link you shared: proof +{REFERENCE_BONUS:.1f}"
+            )
         elif counted:
             note = f"a confirmed reference, by a link you shared: proof +{REFERENCE_BONUS:.1f}"
         else:

@@ -3,7 +3,9 @@
 Rules, each with its message in ``rules.py``:
 
 * a request names the referee for the owner ("Referee name", required; "Referee role"),
-  one line each; an optional email address, only where the app can send mail;
+  one line each; an optional email address, only where the app can send mail, and
+  never one of the owner's own (``owner_emails``: the account's and the public
+  details' addresses, whatever the case or a "+tag");
 * an answer gives the referee's name, job title, organisation and how they know the
   work (one line each, all required), ticks at least one thing it confirms (the dates
   and role, the work described, or technologies the project lists) and may add a
@@ -32,11 +34,28 @@ class ReferenceRequestIn(Schema):
     )
     label_role: Line(rules.REFERENCE_LABEL_MAX, description="Their role, for you.") = ""
     referee_email: Line(rules.EMAIL_MAX, description="Where the app mails the link.") = ""
+    owner_emails: list[str] = Field(
+        default_factory=list, description="The owner's own addresses, never a referee's."
+    )
 
     @field_validator("referee_email", mode="after")
     @classmethod
     def _email(cls, value: str) -> str:
         return check_email(value)
+
+    @model_validator(mode="after")
+    def _not_the_owners(self) -> ReferenceRequestIn:
+        # The owner could mail the link to themselves and confirm their own project.
+        own = {mailbox(address) for address in self.owner_emails if address.strip()}
+        if self.referee_email and mailbox(self.referee_email) in own:
+            raise rule_error(rules.REFEREE_EMAIL_IS_YOURS, "referee_email")
+        return self
+
+
+def mailbox(address: str) -> str:
+    """Return the mailbox an address reaches: case and a "+tag" make no difference."""
+    local, _at, domain = address.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 class ReferenceAnswerIn(Schema):

@@ -129,6 +129,22 @@ ANALYSIS_BROKE = "The analysis could not be finished; try again, or try another 
 ANALYSIS_NOT_DONE = "The analysis has not finished: confirm its findings once it has."
 ANALYSIS_CONFIRMED = "These findings were already added to a project."
 CHOOSE_PROJECT = "Choose the project to add the findings to."
+#: What an analysis's languages were counted from (the page and the API say it).
+LANGUAGES_FROM_TREE = "Vendored, generated and minified files left out."
+LANGUAGES_FROM_YOUR_COMMITS = "Counted from the lines your own commits added."
+LANGUAGES_NONE_YOURS = (
+    "None of the commits read are by these emails, so no lines are counted as yours."
+)
+LANGUAGES_NO_LINES_YOURS = "Your commits added no lines of code in a known language."
+#: Analyses one account may have waiting or running at once.
+MAX_ANALYSES_IN_PROGRESS = 3
+TOO_MANY_ANALYSES = (
+    f"You have {MAX_ANALYSES_IN_PROGRESS} analyses waiting or running, the most one account "
+    "may have at once. Wait for one to finish, then start another."
+)
+ANALYSES_TODAY_USED = (
+    "You have started as many analyses as one account may for now. Try again in {wait}."
+)
 #: Related technologies one requirement may name to override the catalogue's.
 MAX_RELATED = 40
 #: "Which jobs fit me?": adverts pasted at once, each advert's text, all of it pasted,
@@ -278,6 +294,41 @@ REFERENCE_MAIL_FAILED = (
 REFERENCE_MAIL_STUCK = "the app's mail worker did not send it in time"
 REFERENCE_MAIL_UNQUEUED = "the app could not queue the email"
 REFERENCE_MAIL_OFF = "this site no longer sends mail"
+REFEREE_EMAIL_IS_YOURS = "That is your own address. Enter the email of the person who saw the work."
+
+#: Free-mail providers: anyone can open an address there, so a link mailed to one
+#: proves no more than a link the owner shared (the mailed-link bonus needs an
+#: organisation's address). Exact domains, and brands under any country's domain.
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "live.com", "msn.com", "ymail.com",
+        "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com",
+        "protonmail.ch", "pm.me", "web.de", "mail.com", "zoho.com", "zohomail.com",
+        "fastmail.com", "fastmail.fm", "hey.com", "qq.com", "163.com", "126.com",
+        "tutanota.com", "tutanota.de", "tuta.io", "tuta.com", "posteo.de", "mailbox.org",
+        "mail.ru", "inbox.ru", "bk.ru", "list.ru", "rambler.ru", "naver.com", "sina.com",
+        "rediffmail.com", "hushmail.com", "gmx.com", "t-online.de", "freenet.de",
+        "laposte.net", "orange.fr", "free.fr", "libero.it", "seznam.cz", "wp.pl", "o2.pl",
+        "btinternet.com", "comcast.net", "att.net", "verizon.net", "email.com", "usa.com",
+    }
+)  # fmt: skip
+#: Providers with a domain per country (hotmail.co.uk, yahoo.fr, gmx.de, yandex.ru).
+FREE_MAIL_BRANDS = frozenset({"hotmail", "yahoo", "gmx", "yandex", "outlook", "live", "aol"})
+
+
+def is_free_mail(domain: str) -> bool:
+    """Return whether an email domain is a free-mail provider's, not an organisation's."""
+    labels = domain.strip().strip(".").lower().split(".")
+    if any(".".join(labels[start:]) in FREE_MAIL_DOMAINS for start in range(len(labels))):
+        return True
+    if labels[0] not in FREE_MAIL_BRANDS:
+        return False
+    # brand.tld or brand.co.tld (yahoo.fr, hotmail.co.uk), not live.brightwave.com
+    return len(labels) == 2 or (len(labels) == 3 and labels[1] in _SECOND_LEVELS)
+
+
+_SECOND_LEVELS = frozenset({"co", "com", "net", "org", "ne", "or"})
+
 
 # --- writes that race or repeat: stale edits, double posts, Idempotency-Key -----------
 

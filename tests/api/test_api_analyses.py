@@ -124,7 +124,7 @@ def test_an_upload_over_the_limit_is_413_with_the_limit(api, app):
     app.config["CODE_UPLOAD_MAX_BYTES"] = 100 * 1024
     response = start(api, b"0" * (300 * 1024))
     assert response.status_code == 413
-    assert "The file is larger than" in response.get_json()["detail"]
+    assert response.get_json()["detail"] == rules.UPLOAD_TOO_BIG.format(limit="102,400 bytes")
 
 
 def test_reading_needs_read_and_starting_needs_write(app, api, worker):
@@ -140,3 +140,51 @@ def test_another_users_analysis_is_404(api, bob_api, worker):
     assert bob_api.get(location).status_code == 404
     response = bob_api.post(f"{location}/confirm", json={"technologies": [], "project_id": 1})
     assert response.status_code == 404
+
+
+def test_a_fourth_analysis_in_progress_is_409_with_the_message(app, api, bob_api):
+    app.config["REPO_IMPORT_ALLOW_HOSTS"] = ("localhost",)
+    # No worker runs: the started analyses stay queued.
+    for _ in range(rules.MAX_ANALYSES_IN_PROGRESS):
+        assert start(api).status_code == 202
+    response = start(api)
+    assert response.status_code == 409
+    problem = response.get_json()
+    assert problem["detail"] == rules.TOO_MANY_ANALYSES and problem["type"].endswith("quota")
+    by_url = api.post("/api/v1/analyses", json={"url": "https://localhost/repo.git"})
+    assert by_url.status_code == 409
+    assert start(bob_api).status_code == 202  # another account has its own places
+
+
+def test_past_the_daily_limit_starting_is_429_with_retry_after(app, api):
+    app.config["THROTTLE_ANALYSIS_START"] = (1, 3600)
+    assert start(api).status_code == 202
+    response = start(api)
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 3600
+    assert response.get_json()["detail"] == rules.ANALYSES_TODAY_USED.format(wait="60 minutes")
+
+
+def test_with_history_languages_and_authors_are_the_owners_only(api, worker, tmp_path):
+    from tests.git_helpers import SAMPLE, make_bundle, sample_repo
+
+    bundle = make_bundle(sample_repo(tmp_path / "repo"), tmp_path / "repo.bundle").read_bytes()
+    headers = {"Authorization": f"Bearer {api.token}"}
+    bodies = {}
+    for email in ("ada@example.com", "nobody@example.com"):
+        response = api.post(
+            "/api/v1/analyses",
+            data={"file": (io.BytesIO(bundle), "repo.bundle"), "emails": [email]},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 202, response.get_json()
+        bodies[email] = wait_for_status(api.client, response.headers["Location"], headers)
+    ada, nobody = bodies["ada@example.com"], bodies["nobody@example.com"]
+    assert ada["history"]["authors_matched"] == ["Ada Lovelace"]
+    assert {share["name"] for share in ada["languages"]} == {"Python", "JavaScript"}
+    assert ada["languages_note"] == rules.LANGUAGES_FROM_YOUR_COMMITS
+    assert ada["history"]["commits_yours"] == SAMPLE["commits_ada"]
+    # None of the commits are by this email: nothing counts as theirs, not the whole tree.
+    assert nobody["history"]["authors_matched"] == []
+    assert nobody["languages"] == [] and nobody["findings"]["languages"]
+    assert nobody["languages_note"] == rules.LANGUAGES_NONE_YOURS

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from portfolio import create_app
-from portfolio.extensions import db
+from tests.browser.server import serving
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -56,26 +53,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_server(tmp_path, browser_database_url) -> Iterator[str]:
     """Serve a fresh app on a free port and return its base URL."""
-    from flask_migrate import upgrade
-
-    app = create_app(
-        {
-            "SECRET_KEY": "browser-test-key",
-            "SQLALCHEMY_DATABASE_URI": browser_database_url,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
-    with app.app_context():
-        upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        with app.app_context():
-            db.engine.dispose()
+    with serving(browser_database_url) as (url, _app):
+        yield url
 
 
 @pytest.fixture

@@ -2,46 +2,26 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from portfolio import create_app
-from portfolio.extensions import db
 from tests.analyses_helpers import LARAVEL_SHOP, running_worker, zip_of
+from tests.browser.server import serving
 from tests.browser.steps import register
 
 
 @pytest.fixture
 def live_server(tmp_path: Path, browser_database_url: str) -> Iterator[str]:
     """Serve a fresh app, with a jobs worker of its own, on a free port."""
-    from flask_migrate import upgrade
-
-    app = create_app(
-        {
-            "SECRET_KEY": "browser-test-key",
-            "SQLALCHEMY_DATABASE_URI": browser_database_url,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite"),
-            "CODE_UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        }
-    )
-    with app.app_context():
-        upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with running_worker(app):
-            yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        with app.app_context():
-            db.engine.dispose()
+    settings = {
+        "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite"),
+        "CODE_UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+    with serving(browser_database_url, **settings) as (url, app), running_worker(app):
+        yield url
 
 
 def test_import_from_code_then_untick_one_and_create_the_project(
@@ -79,3 +59,15 @@ def test_import_from_code_then_untick_one_and_create_the_project(
     page.locator(".from-code-list summary", has_text="Laravel").click()
     expect(page.get_by_text('composer.json: "laravel/framework": "5.5.*"')).to_be_visible()
     check_a11y(page)
+
+    # Back to the analysis later: the projects page lists one's analyses.
+    page.get_by_role("link", name="Analyses of its code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Analyses of its code")
+    page.goto(f"{live_server}/projects/")
+    page.get_by_role("link", name="Your analyses").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your analyses")
+    expect(page.get_by_role("link", name="Corner shop")).to_be_visible()
+    expect(page.get_by_role("cell", name="Kept")).to_be_visible()
+    check_a11y(page)
+    page.get_by_role("link", name="shop.zip").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Analysis of shop.zip")

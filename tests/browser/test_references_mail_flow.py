@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,11 +10,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
-from portfolio import create_app
-from portfolio.extensions import db
 from tests.analyses_helpers import running_worker
+from tests.browser.server import serving
 from tests.browser.steps import register
 from tests.reference_helpers import Inbox, free_port, smtp_server, wait_for
 
@@ -32,32 +29,15 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path, browser_database_url: str) -> Iterator[Site]:
     """Serve a fresh app that mails through a local SMTP server, with a jobs worker."""
-    from flask_migrate import upgrade
-
     with smtp_server() as (inbox, port):
-        app = create_app(
-            {
-                "SECRET_KEY": "browser-test-key",
-                "SQLALCHEMY_DATABASE_URI": browser_database_url,
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite"),
-                "MAIL_SERVER": "127.0.0.1",
-                "MAIL_PORT": port,
-                "REFERENCE_MAIL_RETRY_SECONDS": 0,
-            }
-        )
-        with app.app_context():
-            upgrade()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            with running_worker(app):
-                yield Site(f"http://127.0.0.1:{server.server_port}", app, inbox)
-        finally:
-            server.shutdown()
-            with app.app_context():
-                db.engine.dispose()
+        settings = {
+            "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite"),
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "REFERENCE_MAIL_RETRY_SECONDS": 0,
+        }
+        with serving(browser_database_url, **settings) as (url, app), running_worker(app):
+            yield Site(url, app, inbox)
 
 
 def _ask(page: Page, project_url: str, name: str) -> None:

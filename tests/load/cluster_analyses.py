@@ -27,6 +27,7 @@ from load_harness import BIN, ROOT
 from sqlalchemy import create_engine, select
 
 sys.path.insert(1, str(ROOT))  # the tests package: the analyses' own test archive
+from portfolio.schemas import rules
 from tests.analyses_helpers import LARAVEL_SHOP, zip_of
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ if TYPE_CHECKING:
 ANALYSIS_URL = re.compile(r"/analyses/(\d+)$")
 #: PHP files added to the shop for the slow analysis: seconds of work for one thread.
 SLOW_FILES = 4000
-#: Small uploads node 1 accepts just before it dies, left waiting in the queue.
-QUEUED_AT_KILL = 3
+#: Small uploads node 1 accepts just before it dies, left waiting in the queue: with the
+#: slow one, as many as one account may have waiting or running.
+QUEUED_AT_KILL = rules.MAX_ANALYSES_IN_PROGRESS - 1
 #: The archive that must pass nginx's upload locations: over the 2 MB limit elsewhere.
 BIG_UPLOAD = 3 * 1024 * 1024
 #: Bounds that only keep a broken worker from hanging the run (no check is timed).
@@ -137,9 +139,10 @@ def leave_work_for_the_kill(cluster: Cluster, person: Person) -> dict[int, str]:
     analysis; the small uploads node 1 accepts next wait in the queue behind it. Returns
     the analyses' ids and what each is for ("slow", "queued").
 
-    Its one thread busy, node 1's worker takes nothing off the queue when it dies: a job
-    taken off but not yet claimed (a few milliseconds) has no heartbeat yet, so the
-    sweep would report it stopped only after an hour, and this check would wait in vain.
+    Its one thread busy, node 1's worker takes nothing off the queue when it dies, so
+    what this checks is the retry of the job in hand and the queue surviving (a job
+    taken off but not yet claimed, a few milliseconds, is queued again by the sweep
+    after JOBS_STALE_SECONDS: tests/test_analyses.py covers that).
     """
     node1, node2 = cluster.nodes
     node2.stop_worker()

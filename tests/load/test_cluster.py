@@ -23,6 +23,7 @@ from cluster import (
     nginx_config,
 )
 from cluster_analyses import (
+    QUEUED_AT_KILL,
     Analysis,
     analysis_counts,
     check_analyses,
@@ -146,14 +147,15 @@ def test_the_analysis_check_sees_unfinished_and_wrong_analyses():
 
 
 def test_the_kill_check_needs_the_killed_job_run_again_and_the_queued_ones_run():
-    left = {1: "slow", 2: "queued", 3: "queued", 4: "queued"}
+    queued = range(2, 2 + QUEUED_AT_KILL)
+    left = {1: "slow", **{n: "queued" for n in queued}}
     at_kill = {
         1: Analysis("running", 1, [], ""),
-        **{n: Analysis("queued", 0, [], "") for n in (2, 3, 4)},
+        **{n: Analysis("queued", 0, [], "") for n in queued},
     }
     final = {
         1: Analysis("done", 2, ["Laravel"], ""),
-        **{n: Analysis("done", 1, ["Laravel"], "") for n in (2, 3, 4)},
+        **{n: Analysis("done", 1, ["Laravel"], "") for n in queued},
     }
     assert check_kill_leaves_no_analysis_behind(left, at_kill, final).ok
     not_retried = {**final, 1: Analysis("done", 1, ["Laravel"], "")}

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import string
+
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from portfolio.codescan import EvidenceLine, Findings, RepoFile, analyse_files
 from portfolio.codescan.analyse import redact
 from portfolio.codescan.languages import count_lines, excluded, language_of
+from portfolio.codescan.redaction import is_secret_name
 
 
 @pytest.mark.parametrize(
@@ -68,6 +75,131 @@ def test_redact_hides_passwords_in_urls_and_settings() -> None:
     assert redact("password: s3cret") == "password: …"
     assert redact("'PASSWORD': 'x1',") == "'PASSWORD': '…',"
     assert redact("Server=db;Pwd=abc;") == "Server=db;Pwd=…;"
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        # Oracle's user/password@host keeps the proving part.
+        (
+            "spring.datasource.url=jdbc:oracle:thin:scott/tiger@db:1521/XE",
+            "spring.datasource.url=jdbc:oracle:thin:scott/…@db:1521/XE",
+        ),
+        ("url: app/Hunter5@//db:1521/XE", "url: app/…@//db:1521/XE"),
+        ("sqlplus scott/tiger@db", "sqlplus scott/…@db"),
+        ("sqlplus -s scott/tiger", "sqlplus -s scott/…"),
+        # A password holding "@" ends at the last "@" before the host.
+        ("MONGO=mongodb+srv://u:pa@ss@h/db", "MONGO=mongodb+srv://u:…@h/db"),
+        # Settings outside .env files, in every syntax.
+        ("DB_PASS=hunter2", "DB_PASS=…"),
+        ("  - MYSQL_PASSWORD=hunter2", "  - MYSQL_PASSWORD=…"),
+        ("spring.datasource.password=hunter2", "spring.datasource.password=…"),
+        ("password = hunter2", "password = …"),
+        ("secretKey: hunter2", "secretKey: …"),
+        ("<password>hunter2</password>", "<password>…</password>"),
+        ('<property name="password" value="hunter2"/>', '<property name="password" value="…"/>'),
+        ('<entry key="db.password">hunter2</entry>', '<entry key="…">…</entry>'),
+        (
+            '{"url": "jdbc:mysql://db/app", "password": "hunter2"}',
+            '{"url": "jdbc:mysql://db/app", "password": "…"}',
+        ),
+        ("define('DB_PASSWORD', 'hunter2');", "define('DB_PASSWORD', '…');"),
+        ("ENV MYSQL_ROOT_PASSWORD hunter2", "ENV MYSQL_ROOT_PASSWORD …"),
+        (
+            "jdbc:mysql://db/app?user=u&password=hunter2&useSSL=false",
+            "jdbc:mysql://db/app?user=u&password=…&useSSL=false",
+        ),
+        (
+            "Driver={ODBC Driver 17 for SQL Server};Pwd={a;b}",
+            "Driver={ODBC Driver 17 for SQL Server};Pwd={…}",
+        ),
+        (
+            'mysql -u root -phunter2 -e "create database app"',
+            'mysql -u root -p… -e "create database app"',
+        ),
+        ("CREATE USER app IDENTIFIED BY hunter2;", "CREATE USER app IDENTIFIED BY …"),
+        # Names that only contain such a word, versions and digests stay as they are.
+        ('"jsonwebtoken": "^9.0.0",', '"jsonwebtoken": "^9.0.0",'),
+        ('"laravel/passport": "^11.0",', '"laravel/passport": "^11.0",'),
+        ("uses: actions/checkout@v4", "uses: actions/checkout@v4"),
+        ("image: bitnami/mysql@sha256:4f1d", "image: bitnami/mysql@sha256:4f1d"),
+        ("adapter: oracle_enhanced", "adapter: oracle_enhanced"),
+    ],
+)
+def test_redact_hides_every_form_of_password(line: str, shown: str) -> None:
+    assert redact(line) == shown
+    assert redact(shown) == shown
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("DB_PASS", True),
+        ("DBPASSWORD", True),
+        ("secretKey", True),
+        ("spring.datasource.password", True),
+        ("api-token", True),
+        ("AWS_ACCESS_KEY_ID", True),
+        ("client_credentials", True),
+        ("passport", False),
+        ("jsonwebtoken", False),
+        ("keycloak", False),
+        ("DB_CONNECTION", False),
+    ],
+)
+def test_is_secret_name(name: str, secret: bool) -> None:
+    assert is_secret_name(name) is secret
+
+
+#: Each form a password is written in, on a line a rule reads as evidence (it names a
+#: driver), so the line reaches the findings; "{pw}" stands for the password.
+SECRET_FORMS: tuple[tuple[str, str], ...] = (
+    ("application.properties", "spring.datasource.url=jdbc:oracle:thin:scott/{pw}@db:1521/XE"),
+    ("config/application.yml", "    url: jdbc:oracle:thin:app/{pw}@//db:1521/XE"),
+    ("deploy/run.sh", "sqlplus scott/{pw}@db @migrate.sql # oracle://db"),
+    ("config/database.yml", "  url: mysql2://app:{pw}@db/store"),
+    ("settings.ini", "sqlalchemy.url = mongodb+srv://u:{pw}@cluster0/app # mysql://"),
+    ("application.properties", "DB_PASS={pw} DB_URL=jdbc:mysql://db/app"),
+    ("config/app.yml", "  password: {pw} # jdbc:mysql://db/app"),
+    ("conf/app.xml", "<url>jdbc:oracle:thin:@db:1521/XE</url><password>{pw}</password>"),
+    ("conf/app.json", '{{"url": "jdbc:mysql://db/app", "password": "{pw}"}}'),
+    ("conf/db.ini", "connection = jdbc:sqlserver://db;user=sa;password={pw};databaseName=x"),
+    ("ci.sh", 'docker-php-ext-install pdo_mysql && mysql -u root -p{pw} -e "select 1"'),
+)
+PASSWORDS = st.text(
+    alphabet=string.ascii_letters + string.digits + "!#$%*+-.:=?@^_~|()[],",
+    min_size=6,
+    max_size=24,
+)
+
+
+def secret_repository(password: str) -> list[RepoFile]:
+    """Return one file per form, each holding the password."""
+    return [
+        RepoFile(f"{number}/{path}", line.format(pw=password).encode())
+        for number, (path, line) in enumerate(SECRET_FORMS)
+    ]
+
+
+@functools.cache
+def findings_without_secret() -> str:
+    """Return the findings JSON of the repository with a stand-in password, hidden."""
+    shown = analyse_files(secret_repository("STAND-IN")).to_json()
+    return json.dumps(shown, ensure_ascii=False) + "".join(line for _path, line in SECRET_FORMS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(password=PASSWORDS)
+def test_no_password_reaches_any_evidence_line(password: str) -> None:
+    # A password that is also an ordinary word of the findings ("MySQL") proves nothing.
+    assume(password not in findings_without_secret())
+    findings = analyse_files(secret_repository(password))
+    texts = [line.text for found in findings.technologies for line in found.evidence]
+    assert len(texts) >= len(SECRET_FORMS)  # every form was read as evidence
+    assert not any(password in text for text in texts)
+    assert password not in json.dumps(findings.to_json(), ensure_ascii=False)
+    for _path, line in SECRET_FORMS:
+        assert password not in redact(line.format(pw=password))
 
 
 def test_env_secret_values_are_never_kept() -> None:

@@ -144,6 +144,49 @@ def test_history_reads_every_branch_and_tag(tmp_path):
     assert history.last_yours == date(2024, 5, 5)
 
 
+def test_authors_are_the_names_of_the_users_commits_most_first(tmp_path):
+    ada_at_work = "Ada King <ada@work.example>"
+    repo = make_repo(
+        tmp_path / "repo",
+        [
+            CommitSpec({"a.py": lines(3)}),
+            CommitSpec({"b.py": lines(2)}, author=ada_at_work, date="2024-05-05T10:00:00+00:00"),
+            CommitSpec({"c.py": lines(2)}, date="2024-05-06T10:00:00+00:00"),
+            CommitSpec({"d.py": lines(2)}, author=BOB, date="2024-05-07T10:00:00+00:00"),
+        ],
+    )
+    bundle = make_bundle(repo, tmp_path / "r.bundle")
+    _, history = analyse_bundle(bundle, ["ada@example.com", "ada@work.example"])
+    # Names only, never the emails; Bob's commit is not the user's.
+    assert history.authors_matched == ("Ada Lovelace", "Ada King")
+    _, nobody = analyse_bundle(bundle, ["someone@example.com"])
+    assert nobody.authors_matched == ()
+
+
+def test_at_most_three_author_names_are_kept(tmp_path):
+    people = [f"Person {n} <p{n}@example.com>" for n in range(4)]
+    specs = [
+        CommitSpec(
+            {f"f{n}_{k}.py": lines(1)}, author=person, date=f"2024-0{n + 1}-0{k + 1}T10:00:00+00:00"
+        )
+        for n, person in enumerate(people)
+        for k in range(n + 1)
+    ]
+    repo = make_repo(tmp_path / "repo", specs)
+    emails = [f"p{n}@example.com" for n in range(4)]
+    _, history = analyse_bundle(make_bundle(repo, tmp_path / "r.bundle"), emails)
+    assert history.commits_yours == 10
+    assert history.authors_matched == ("Person 3", "Person 2", "Person 1")
+
+
+def test_a_history_stored_before_authors_were_kept_still_reads(sample_bundle):
+    _, history = analyse_bundle(sample_bundle, ["ada@example.com"])
+    stored = history.to_json()
+    assert stored["authors_matched"] == ["Ada Lovelace"]
+    del stored["authors_matched"]
+    assert History.from_json(stored).authors_matched == ()
+
+
 def test_history_round_trips_through_json(sample_bundle):
     _, history = analyse_bundle(sample_bundle, ["ada@example.com"])
     assert History.from_json(history.to_json()) == history

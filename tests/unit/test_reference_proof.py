@@ -11,6 +11,7 @@ from portfolio.projects.record import ProjectRecord, ReferenceProof
 from portfolio.readiness.evidence import (
     MAILED_REFERENCE_BONUS,
     PROOF_BASE,
+    PROOF_SOURCES,
     REFERENCE_BONUS,
     evidence_amount,
     proof_factor,
@@ -21,10 +22,13 @@ from portfolio.references.wording import (
     confirmed_by,
     edited_note,
     how_confirmed,
+    proof_notes,
     reference_line,
     what_confirmed,
 )
 from portfolio.schemas import rules
+from portfolio.schemas.base import Problem, problems
+from portfolio.schemas.reference import ReferenceRequestIn
 
 PROJECT = ProjectRecord(
     title="Booking API",
@@ -150,7 +154,9 @@ def test_what_was_confirmed_and_the_edit_read_in_one_line():
 def test_a_confirmed_reference_raises_the_evidence_as_the_table_says():
     plain = replace(PROJECT, live_url="")
     shared = replace(plain, references=(ReferenceProof(how="link"),))
-    mailed = replace(plain, references=(ReferenceProof(how="email"),))
+    mailed = replace(
+        plain, references=(ReferenceProof(how="email", email_domain="brightwave.co.uk"),)
+    )
     assert proof_factor(plain) == PROOF_BASE
     assert proof_factor(shared) == pytest.approx(PROOF_BASE + REFERENCE_BONUS)
     assert proof_factor(mailed) == pytest.approx(
@@ -158,6 +164,102 @@ def test_a_confirmed_reference_raises_the_evidence_as_the_table_says():
     )
     assert evidence_amount(mailed, TODAY) > evidence_amount(shared, TODAY)
     assert evidence_amount(shared, TODAY) > evidence_amount(plain, TODAY)
+
+
+ORGANISATION_ROW = "reference confirmed through a link mailed to an organisation's address"
+
+
+def sources_of(project):
+    """Return the names of the proof sources a project shows."""
+    return [source.name for source in PROOF_SOURCES if source.shown_by(project)]
+
+
+@pytest.mark.parametrize(
+    "domain", ["gmail.com", "GMail.com", "hotmail.co.uk", "yahoo.fr", "proton.me", "gmx.de", ""]
+)
+def test_a_link_mailed_to_a_free_mail_address_counts_as_a_shared_one(domain):
+    plain = replace(PROJECT, live_url="")
+    free = replace(plain, references=(ReferenceProof(how="email", email_domain=domain),))
+    shared = replace(plain, references=(ReferenceProof(how="link"),))
+    assert proof_factor(free) == pytest.approx(PROOF_BASE + REFERENCE_BONUS)
+    assert evidence_amount(free, TODAY) == evidence_amount(shared, TODAY)
+    assert ORGANISATION_ROW not in sources_of(free)
+
+
+def test_the_organisation_row_names_itself_in_the_explanation():
+    plain = replace(PROJECT, live_url="")
+    mailed = replace(plain, references=(ReferenceProof(how="email", email_domain="acme.io"),))
+    assert ORGANISATION_ROW in sources_of(mailed)
+
+
+def test_a_free_mail_reference_still_says_where_it_was_mailed():
+    gmail = ReferenceProof(how="email", email_domain="gmail.com")
+    assert how_confirmed(gmail) == "by a link sent by email to an address at gmail.com"
+
+
+@pytest.mark.parametrize(
+    ("domain", "free"),
+    [
+        ("gmail.com", True),
+        ("googlemail.com", True),
+        ("Outlook.com", True),
+        ("hotmail.com", True),
+        ("hotmail.co.uk", True),
+        ("yahoo.co.jp", True),
+        ("ymail.com", True),
+        ("icloud.com", True),
+        ("pm.me", True),
+        ("gmx.net", True),
+        ("web.de", True),
+        ("yandex.ru", True),
+        ("qq.com", True),
+        ("163.com", True),
+        ("tutanota.com", True),
+        ("brightwave.co.uk", False),
+        ("acme.io", False),
+        ("mail.acme.io", False),
+        ("live.brightwave.com", False),
+        ("webde.com", False),
+    ],
+)
+def test_is_free_mail(domain, free):
+    assert rules.is_free_mail(domain) is free
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("ada@example.com", True),
+        ("Ada@EXAMPLE.com", True),
+        ("ada+referee@example.com", True),
+        ("ada.work@brightwave.co.uk", True),
+        ("jane@brightwave.co.uk", False),
+        ("ada@example.org", False),
+    ],
+)
+def test_the_owner_s_own_addresses_are_refused_as_the_referee_s(address, refused):
+    data = {
+        "label_name": "Jane",
+        "referee_email": address,
+        "owner_emails": ["ada@example.com", "Ada.Work@Brightwave.co.uk", ""],
+    }
+    found = problems(ReferenceRequestIn, data)
+    expected = [Problem(("referee_email",), rules.REFEREE_EMAIL_IS_YOURS)] if refused else []
+    assert found == expected
+
+
+def test_the_readiness_note_weighs_the_address_as_the_table_does():
+    def note(domain):
+        project = replace(PROJECT, references=(ReferenceProof("email", email_domain=domain),))
+        ((_project, said),) = proof_notes([project])
+        return said
+
+    assert note("brightwave.co.uk").endswith(
+        f"organisation's address: proof +{REFERENCE_BONUS + MAILED_REFERENCE_BONUS:.1f}"
+    )
+    assert note("gmail.com").endswith(
+        f"counts like a link you shared: proof +{REFERENCE_BONUS:.1f}"
+    )
 
 
 def test_an_edited_reference_adds_nothing():

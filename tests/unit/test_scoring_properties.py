@@ -44,7 +44,10 @@ code_proofs = st.builds(
     commits_yours=st.none() | st.integers(0, 50),
 )
 reference_proofs = st.builds(
-    ReferenceProof, how=st.sampled_from(["email", "link"]), edited_since=st.booleans()
+    ReferenceProof,
+    how=st.sampled_from(["email", "link"]),
+    edited_since=st.booleans(),
+    email_domain=st.sampled_from(["", "gmail.com", "brightwave.co.uk"]),
 )
 references = st.lists(reference_proofs, max_size=3).map(tuple)
 

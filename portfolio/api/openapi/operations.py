@@ -312,7 +312,9 @@ def _operations() -> dict[str, dict[str, Any]]:
             "is `done`. Nothing in the code is run, and only the findings are kept. "
             f"At most {rules.MAX_COMMIT_EMAILS} commit emails. A refused file or URL "
             "(unsafe paths, too big, private address, http, credentials) is 422 with "
-            "the reason.",
+            f"the reason. At most {rules.MAX_ANALYSES_IN_PROGRESS} of your analyses may "
+            "be waiting or running at once (409 past it), and a daily number may be "
+            "started (429 with `Retry-After` past it).",
             "requestBody": {
                 "required": True,
                 "content": {
@@ -366,6 +368,7 @@ def _operations() -> dict[str, dict[str, Any]]:
                     )
                 },
                 *body_errors,
+                "409",
             ),
         },
         "api.get_analysis": {

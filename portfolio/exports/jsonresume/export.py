@@ -158,6 +158,8 @@ def _export_code(code: CodeProof) -> dict[str, Any]:
     if code.commits_total is not None:
         proof["commitsByAuthor"] = code.commits_yours
         proof["commitsTotal"] = code.commits_total
+        if code.authors:
+            proof["authors"] = list(code.authors)  # names a reader can check, never emails
     if code.first_commit is not None:
         proof["firstCommit"] = code.first_commit.isoformat()
     if code.last_commit is not None:
