@@ -32,6 +32,14 @@ LARAVEL_SHOP: dict[str, str] = {
 }
 
 
+def jobs_settings(tmp_path) -> dict[str, str]:
+    """Settings that keep a test app's jobs queue and uploads in the test's own folder."""
+    return {
+        "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite"),
+        "CODE_UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+
+
 def zip_of(files: dict[str, str | bytes], top: str = "shop") -> bytes:
     """Return a .zip of the files under one top folder, as GitHub's downloads are."""
     buffer = io.BytesIO()

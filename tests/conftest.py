@@ -18,7 +18,9 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -221,7 +223,17 @@ def fresh_database_url(request, tmp_path) -> Iterator[str]:
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator[Flask]:
     """Return the app bound to an empty, migrated database."""
-    app = create_app(_test_config(database_url, tmp_path))
+    with app_with(database_url, tmp_path) as made:
+        yield made
+
+
+@contextmanager
+def app_with(database_url: str, tmp_path, **extra: Any) -> Iterator[Flask]:
+    """Make the test app with these settings added (a jobs queue, mail...); dispose after.
+
+    A test module needing more than the plain app overrides the ``app`` fixture with it.
+    """
+    app = create_app({**_test_config(database_url, tmp_path), **extra})
     yield app
     with app.app_context():
         db.session.remove()

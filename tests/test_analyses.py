@@ -22,13 +22,14 @@ from portfolio.models import CodeAnalysis, Project, ProjectTechnology, User, utc
 from portfolio.schemas import rules
 from tests.analyses_helpers import (
     LARAVEL_SHOP,
+    jobs_settings,
     running_worker,
     tar_with_escape,
     wait_until_finished,
     zip_bomb,
     zip_of,
 )
-from tests.conftest import _test_config
+from tests.conftest import app_with
 from tests.page_forms import form_values
 from tests.test_public_page import share
 
@@ -38,14 +39,8 @@ FROM_CODE = "(from its code)"
 @pytest.fixture
 def app(database_url: str, tmp_path: Path):
     """The app with its jobs queue and uploads folder in this test's own folder."""
-    config = _test_config(database_url, tmp_path)
-    config["JOBS_SQLITE_PATH"] = str(tmp_path / "jobs.sqlite")
-    config["CODE_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with app_with(database_url, tmp_path, **jobs_settings(tmp_path)) as made:
+        yield made
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from portfolio.references import mailing as job_mailing
 from portfolio.references import service
 from portfolio.schemas import rules
 from tests.analyses_helpers import running_worker, wait_until_finished
-from tests.conftest import Browserless, _test_config
+from tests.conftest import Browserless, _test_config, app_with
 from tests.reference_helpers import (
     Inbox,
     add_project,
@@ -48,14 +48,12 @@ REFRESH = 'http-equiv="refresh"'
 @pytest.fixture
 def app(database_url: str, tmp_path: Path):
     """The app with its jobs queue in this test's folder; a refused mail is retried at once."""
-    config = _test_config(database_url, tmp_path)
-    config["JOBS_SQLITE_PATH"] = str(tmp_path / "jobs.sqlite")
-    config["REFERENCE_MAIL_RETRY_SECONDS"] = 0
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    settings = {
+        "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite"),
+        "REFERENCE_MAIL_RETRY_SECONDS": 0,
+    }
+    with app_with(database_url, tmp_path, **settings) as made:
+        yield made
 
 
 @pytest.fixture

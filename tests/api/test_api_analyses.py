@@ -10,25 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from portfolio import create_app
-from portfolio.extensions import db
 from portfolio.schemas import rules
-from tests.analyses_helpers import LARAVEL_SHOP, running_worker, wait_for_status, zip_of
+from tests.analyses_helpers import (
+    LARAVEL_SHOP,
+    jobs_settings,
+    running_worker,
+    wait_for_status,
+    zip_of,
+)
 from tests.api.api_helpers import Api, make_token, new_project
-from tests.conftest import _test_config
+from tests.conftest import app_with
 
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path):
     """The app with its jobs queue and uploads folder in this test's own folder."""
-    config = _test_config(database_url, tmp_path)
-    config["JOBS_SQLITE_PATH"] = str(tmp_path / "jobs.sqlite")
-    config["CODE_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with app_with(database_url, tmp_path, **jobs_settings(tmp_path)) as made:
+        yield made
 
 
 @pytest.fixture

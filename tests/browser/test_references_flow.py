@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.steps import register
 
 
 def _register_and_add_project(page: Page, live_server: str) -> None:
-    page.goto(f"{live_server}/auth/register")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Display name").fill("Ada")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    register(page, live_server)
     page.goto(f"{live_server}/projects/new")
     page.get_by_label("Title").fill("Booking API")
     page.get_by_label("Internship").check()
