@@ -609,6 +609,11 @@ def test_the_list_of_analyses_shows_ones_own_newest_first(user, app, new_device)
     assert f'href="{first}"' in page and f'href="{second}"' in page
     assert "Waiting: Waiting for a worker" in page and "Archive" in page
     assert "eves-secret.zip" not in page
+    # While one waits or runs the list refreshes itself; once none does, it stops.
+    assert 'http-equiv="refresh"' in page and ">Refresh</a>" in page
+    _set_status(app, first, "failed")
+    _set_status(app, second, "done")
+    assert 'http-equiv="refresh"' not in user.client.get("/analyses/").get_data(as_text=True)
 
 
 def test_the_list_caps_at_fifty_analyses(user, app):

@@ -69,11 +69,20 @@ def _own_analysis_or_404(analysis_id: int):
 
 @bp.get("/")
 def index():
-    """List the user's analyses, newest first, each linking to its page."""
+    """List the user's analyses, newest first, each linking to its page.
+
+    The list refreshes itself while one of them waits or runs (with a plain Refresh link).
+    """
     project = _project_from_query()
     listed = service.list_user_analyses(current_user, project.id if project else None)
+    running = any(item.analysis.status in service.IN_PROGRESS for item in listed)
     return render_template(
-        "analyses/index.html", listed=listed, project=project, limit=service.LIST_LIMIT
+        "analyses/index.html",
+        listed=listed,
+        project=project,
+        limit=service.LIST_LIMIT,
+        # While one waits or runs, the list follows it as its own page does.
+        refresh=REFRESH_SECONDS * 2 if running else None,
     )
 
 
